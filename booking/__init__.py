@@ -1,0 +1,40 @@
+"""Room booking for civil-society centers: the Flask application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. Starts no scheduler (see booking/scheduler.py)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    from booking.config import load_config
+
+    load_config(app, test_config)
+
+    from booking import auth, cli, i18n
+    from booking.database import configure_engine
+    from booking.extensions import csrf, db, limiter
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+
+    from booking.web import register_blueprints
+
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

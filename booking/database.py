@@ -1,0 +1,81 @@
+"""Engine set-up that makes the database itself keep the invariants.
+
+SQLite: pysqlite's own transaction handling is switched off and every
+transaction starts with ``BEGIN IMMEDIATE`` (the recipe in SQLAlchemy's SQLite
+dialect documentation), so a check followed by a write can never interleave
+with another writer. WAL lets readers go on while one writer works, and the
+busy timeout makes a second writer wait instead of failing.
+
+PostgreSQL: approvals and closures lock the room row (``lock_rooms``), and the
+exclusion constraint rejects overlapping approved bookings.
+"""
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+OVERLAP_CONSTRAINT = "ex_bookings_no_overlap"
+SQLITE_OVERLAP_MESSAGE = "booking_overlap"
+BUSY_TIMEOUT_MS = 30_000
+_CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the per-dialect connection settings to ``engine`` (idempotent)."""
+    if engine.dialect.name != "sqlite" or engine in _CONFIGURED:
+        return
+    _CONFIGURED.add(engine)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite would defer it past SELECTs).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_rooms(session: Session, room_ids: Iterable[int]) -> None:
+    """Serialise writers of these rooms' schedules until the transaction ends.
+
+    PostgreSQL takes row locks in id order (no deadlocks between two lockers);
+    SQLite already holds the database write lock since ``BEGIN IMMEDIATE``.
+    """
+    from booking.models import Room
+
+    ids = sorted(set(room_ids))
+    if not ids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(select(Room.id).where(Room.id.in_(ids)).order_by(Room.id).with_for_update())
+
+
+def is_overlap_violation(exc: BaseException) -> bool:
+    """True when ``exc`` is the database refusing two overlapping approved bookings."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "23P01":
+        diag = getattr(orig, "diag", None)
+        name = getattr(diag, "constraint_name", None)
+        return name in (None, OVERLAP_CONSTRAINT)
+    return SQLITE_OVERLAP_MESSAGE in str(orig)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for PostgreSQL deadlocks and serialisation failures, worth one retry."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) in {"40P01", "40001"}

@@ -1,0 +1,188 @@
+"""Bookings, recurring series and the audit trail."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.database import OVERLAP_CONSTRAINT
+from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+from booking.models.people import Organization, User
+from booking.models.places import Room
+
+
+class BookingStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+# The only moves SPEC §2 allows.
+ALLOWED_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
+    BookingStatus.PENDING: frozenset(
+        {BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.CANCELLED}
+    ),
+    BookingStatus.APPROVED: frozenset({BookingStatus.CANCELLED}),
+    BookingStatus.REJECTED: frozenset(),
+    BookingStatus.CANCELLED: frozenset(),
+}
+
+
+class BookingKind(enum.StrEnum):
+    MEETING = "meeting"
+    # Co-organised with the municipality.
+    PROGRAM = "program"
+
+
+class Category(enum.StrEnum):
+    """Themes that recur in the centers' programmes (SPEC §1)."""
+
+    CHILDREN = "children"
+    YOUTH = "youth"
+    FAMILY = "family"
+    EMPLOYMENT = "employment"
+    ENVIRONMENT = "environment"
+    URBANISM = "urbanism"
+    SOCIAL_RESPONSIBILITY = "social_responsibility"
+    EDUCATION = "education"
+    CULTURE = "culture"
+    HEALTH = "health"
+    DISABILITY = "disability"
+    WOMEN = "women"
+    OTHER = "other"
+
+
+class BookingSeries(Base):
+    """A recurring request: each occurrence is its own Booking row."""
+
+    __tablename__ = "booking_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    # RFC 5545 RRULE text, e.g. "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,TH;COUNT=10".
+    rrule: Mapped[str] = mapped_column(String(500))
+    # Local wall-clock start of the first occurrence, ISO text in the center's zone.
+    dtstart_local: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="series", order_by="Booking.start_at"
+    )
+
+
+class Booking(Base):
+    """One reservation of one room for one interval."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint("block_end >= end_at", name="block_covers_booking"),
+        CheckConstraint("expected_attendees > 0", name="expected_positive"),
+        CheckConstraint(
+            "actual_attendees IS NULL OR actual_attendees >= 0", name="actual_not_negative"
+        ),
+        Index("ix_bookings_room_period", "room_id", "start_at", "block_end"),
+        Index("ix_bookings_status_start", "status", "start_at"),
+        Index("ix_bookings_organization_start", "organization_id", "start_at"),
+        # PostgreSQL keeps the no-overlap invariant itself; SQLite uses triggers
+        # created by the migration (see migrations/versions/0001_initial.py).
+        ExcludeConstraint(
+            ("room_id", "="),
+            (func.tstzrange(text("start_at"), text("block_end"), text("'[)'")), "&&"),
+            name=OVERLAP_CONSTRAINT,
+            using="gist",
+            where=text("status = 'approved'"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="RESTRICT"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking_series.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[BookingKind] = mapped_column(
+        str_enum(BookingKind, "booking_kind"), default=BookingKind.MEETING
+    )
+    category: Mapped[Category] = mapped_column(
+        str_enum(Category, "booking_category"), default=Category.OTHER
+    )
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # end_at plus the room's buffer: the interval the room is blocked for.
+    block_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    expected_attendees: Mapped[int] = mapped_column(Integer)
+    actual_attendees: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[BookingStatus] = mapped_column(
+        str_enum(BookingStatus, "booking_status"), default=BookingStatus.PENDING
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # iCalendar SEQUENCE: raised on every change of time or status.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    room: Mapped[Room] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    series: Mapped[BookingSeries | None] = relationship(back_populates="bookings")
+
+    @property
+    def center_id(self) -> int:
+        return self.room.center_id
+
+    def __repr__(self) -> str:
+        return f"<Booking {self.id} room={self.room_id} {self.start_at:%Y-%m-%d %H:%M}>"
+
+
+class AuditEntry(Base):
+    """Who changed what, when, from which status to which, and why."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # "booking", "organization", "room", "closure", "user", "center"
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()

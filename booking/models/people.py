@@ -1,0 +1,192 @@
+"""Organisations, users and their secrets (API, feed and password-reset tokens)."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from booking.models.places import Center
+
+
+class OrganizationKind(enum.StrEnum):
+    ASSOCIATION = "association"
+    FOUNDATION = "foundation"
+    COOPERATIVE = "cooperative"
+    PLATFORM = "platform"
+    INITIATIVE = "initiative"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+staff_centers = Table(
+    "staff_centers",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("center_id", ForeignKey("centers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organization(Base):
+    """An NGO (or a public body) whose members may request rooms once verified."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[OrganizationKind] = mapped_column(str_enum(OrganizationKind, "organization_kind"))
+    registry_number: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organization")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+def new_session_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+class User(Base):
+    """A person who signs in: an NGO member, center staff or an admin."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role != 'member' OR organization_id IS NOT NULL", name="member_has_organization"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased; see services.accounts.normalize_email.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), default=Role.MEMBER)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(5), default="tr")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login session id: changing it signs out every other session.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="members")
+    centers: Mapped[list[Center]] = relationship(
+        secondary=staff_centers, back_populates="staff", order_by="Center.name"
+    )
+
+    # Flask-Login protocol (kept here so no web import is needed).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def center_ids(self) -> set[int]:
+        return {center.id for center in self.centers}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role.value}>"
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class FeedToken(Base):
+    """The secret of a private calendar feed: an organisation's or a staff member's."""
+
+    __tablename__ = "feed_tokens"
+    __table_args__ = (
+        CheckConstraint(
+            "organization_id IS NOT NULL OR user_id IS NOT NULL", name="has_owner"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class PasswordResetToken(Base):
+    """A single-use, expiring password-reset secret; only its SHA-256 is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,164 @@
+"""Centers, rooms, room features and closures."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from booking.models.people import User
+
+# Feature codes a room can offer; labels live in booking/labels.py (translated).
+FEATURES = (
+    "projector",
+    "sound_system",
+    "microphone",
+    "wheelchair_access",
+    "kitchen",
+    "whiteboard",
+    "video_conference",
+    "wifi",
+    "air_conditioning",
+    "stage",
+    "computers",
+    "childcare_corner",
+)
+
+
+class Center(Base):
+    """A civil-society center (sivil toplum merkezi) with its rooms."""
+
+    __tablename__ = "centers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    district: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    description: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="center", order_by="Room.name", cascade="all, delete-orphan"
+    )
+    staff: Mapped[list[User]] = relationship(
+        secondary="staff_centers", back_populates="centers", viewonly=True
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Center {self.id} {self.name!r}>"
+
+
+class Room(Base):
+    """A bookable room, hall or workshop of a center."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("center_id", "name"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
+        CheckConstraint("closing_time > opening_time", name="hours_ordered"),
+        CheckConstraint(
+            "min_duration_minutes > 0 AND max_duration_minutes >= min_duration_minutes",
+            name="durations_ordered",
+        ),
+        CheckConstraint("max_advance_days > 0", name="advance_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    floor: Mapped[str | None] = mapped_column(String(40))
+    capacity: Mapped[int] = mapped_column(Integer)
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=True)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    opening_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    closing_time: Mapped[time] = mapped_column(Time, default=time(22, 0))
+    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=480)
+    max_advance_days: Mapped[int] = mapped_column(Integer, default=180)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    center: Mapped[Center] = relationship(back_populates="rooms")
+    feature_rows: Mapped[list[RoomFeature]] = relationship(
+        cascade="all, delete-orphan", order_by="RoomFeature.code", lazy="selectin"
+    )
+
+    @property
+    def features(self) -> list[str]:
+        return [row.code for row in self.feature_rows]
+
+    @features.setter
+    def features(self, codes: list[str]) -> None:
+        unknown = set(codes) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown features: {sorted(unknown)}")
+        wanted = sorted(set(codes))
+        keep = [row for row in self.feature_rows if row.code in wanted]
+        have = {row.code for row in keep}
+        self.feature_rows = keep + [RoomFeature(code=c) for c in wanted if c not in have]
+
+    def __repr__(self) -> str:
+        return f"<Room {self.id} {self.name!r}>"
+
+
+class RoomFeature(Base):
+    __tablename__ = "room_features"
+
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class Closure(Base):
+    """A period in which one room, or every room of a center, cannot be booked."""
+
+    __tablename__ = "closures"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        Index("ix_closures_center_period", "center_id", "start_at", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"))
+    # None: the whole center is closed.
+    room_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), index=True
+    )
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(300))
+    # "manual" or "holiday" (imported from the holidays package).
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    center: Mapped[Center] = relationship()
+    room: Mapped[Room | None] = relationship()

@@ -1,0 +1,215 @@
+"""Users and organisations: creation, sign-in checks, verification."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from booking.models import (
+    Center,
+    Organization,
+    OrganizationKind,
+    Role,
+    User,
+    new_session_nonce,
+    utcnow,
+)
+from booking.services import audit
+from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+
+MIN_PASSWORD_LENGTH = 8
+# A hash to compare against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalize_email(email: str) -> str:
+    """Lower-case and trim; e-mail addresses are compared case-insensitively."""
+    return (email or "").strip().lower()
+
+
+def check_email(field_name: str, email: str, errors: list[FieldError]) -> str:
+    """Validate the syntax of an address, adding a field error when it is wrong."""
+    email = normalize_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        errors.append(FieldError(field_name, _l("Geçerli bir e-posta adresi girin.")))
+    return email
+
+
+def check_password(field_name: str, password: str, errors: list[FieldError]) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors.append(
+            FieldError(field_name, _l("Parola en az %(n)d karakter olmalı.", n=MIN_PASSWORD_LENGTH))
+        )
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        return None
+    return user
+
+
+def create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str = Role.MEMBER,
+    organization_id: int | None = None,
+    center_ids: Iterable[int] = (),
+    language: str = "tr",
+) -> User:
+    """Add a user. ``actor`` None means the command line (trusted)."""
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(_l("Yalnızca yöneticiler kullanıcı ekleyebilir."))
+    errors: list[FieldError] = []
+    email = check_email("email", email, errors)
+    check_password("password", password, errors)
+    name = (name or "").strip()
+    if not name:
+        errors.append(FieldError("name", _l("Ad gerekli.")))
+    try:
+        role = Role(role)
+    except ValueError:
+        errors.append(FieldError("role", _l("Rol member, staff ya da admin olmalı.")))
+        role = Role.MEMBER
+    if role == Role.MEMBER and organization_id is None:
+        errors.append(FieldError("organization_id", _l("Üye bir kuruluşa bağlı olmalı.")))
+    if organization_id is not None and session.get(Organization, organization_id) is None:
+        errors.append(FieldError("organization_id", _l("Kuruluş bulunamadı.")))
+    centers = []
+    for center_id in center_ids:
+        center = session.get(Center, center_id)
+        if center is None:
+            errors.append(FieldError("center_ids", _l("Merkez bulunamadı.")))
+        else:
+            centers.append(center)
+    if find_user_by_email(session, email) is not None:
+        errors.append(FieldError("email", _l("Bu e-posta adresiyle bir hesap zaten var.")))
+    if errors:
+        raise RuleViolation(errors)
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        organization_id=organization_id,
+        language=language if language in ("tr", "en") else "tr",
+        centers=centers,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user", user.id, "create", details={"role": role.value})
+    return user
+
+
+def change_password(session: Session, user: User, new_password: str) -> None:
+    """Set a new password and end every other session of the user."""
+    errors: list[FieldError] = []
+    check_password("password", new_password, errors)
+    if errors:
+        raise RuleViolation(errors)
+    user.password_hash = hash_password(new_password)
+    user.session_nonce = new_session_nonce()
+    audit.record(session, user, "user", user.id, "password_change")
+
+
+@dataclass
+class Registration:
+    organization: Organization
+    user: User
+
+
+def register_organization(
+    session: Session,
+    *,
+    org_name: str,
+    kind: str,
+    org_email: str,
+    user_name: str,
+    user_email: str,
+    password: str,
+    phone: str | None = None,
+    registry_number: str | None = None,
+    language: str = "tr",
+) -> Registration:
+    """An NGO signs up: the organisation starts unverified, with its first member."""
+    errors: list[FieldError] = []
+    org_name = (org_name or "").strip()
+    if not org_name:
+        errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
+    elif session.scalar(
+        select(Organization.id).where(func.lower(Organization.name) == org_name.lower())
+    ):
+        errors.append(FieldError("organization.name", _l("Bu adla kayıtlı bir kuruluş var.")))
+    try:
+        org_kind = OrganizationKind(kind)
+    except ValueError:
+        errors.append(FieldError("organization.kind", _l("Geçersiz kuruluş türü.")))
+        org_kind = OrganizationKind.OTHER
+    org_email = check_email("organization.email", org_email, errors)
+    user_email = check_email("user.email", user_email, errors)
+    check_password("user.password", password, errors)
+    if not (user_name or "").strip():
+        errors.append(FieldError("user.name", _l("Ad gerekli.")))
+    if find_user_by_email(session, user_email) is not None:
+        errors.append(FieldError("user.email", _l("Bu e-posta adresiyle bir hesap zaten var.")))
+    if errors:
+        raise RuleViolation(errors)
+    organization = Organization(
+        name=org_name,
+        kind=org_kind,
+        email=org_email,
+        phone=(phone or "").strip() or None,
+        registry_number=(registry_number or "").strip() or None,
+        is_verified=False,
+    )
+    session.add(organization)
+    session.flush()
+    user = User(
+        email=user_email,
+        name=user_name.strip(),
+        password_hash=hash_password(password),
+        role=Role.MEMBER,
+        organization=organization,
+        language=language if language in ("tr", "en") else "tr",
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, user, "organization", organization.id, "register")
+    return Registration(organization, user)
+
+
+def verify_organization(session: Session, actor: User, organization_id: int) -> Organization:
+    """Staff or an admin vouches for an organisation; its members may then book."""
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(_l("Kuruluş bulunamadı."))
+    if not actor.is_staff:
+        raise NotFound(_l("Kuruluş bulunamadı."))
+    if not organization.is_verified:
+        organization.is_verified = True
+        organization.verified_at = utcnow()
+        audit.record(session, actor, "organization", organization.id, "verify")
+    return organization

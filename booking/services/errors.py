@@ -1,0 +1,85 @@
+"""Domain exceptions, mapped to HTTP in one place per blueprint family."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    def __init__(self, message: Any = "") -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the actor may not know that it does."""
+
+
+class NotAllowed(DomainError):
+    """The actor may see the object but not do this to it."""
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: Any  # str or a lazy translated string
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": str(self.message)}
+
+
+class RuleViolation(DomainError):
+    """One or more domain rules are broken; each error names its field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field_name: str, message: Any) -> RuleViolation:
+        return cls([FieldError(field_name, message)])
+
+
+@dataclass
+class Interval:
+    start: datetime
+    end: datetime
+    booking_id: int | None = None
+    room_id: int | None = None
+    kind: str = "booking"  # "booking" or "closure"
+
+
+@dataclass
+class Suggestion:
+    room_id: int
+    start: datetime
+    end: datetime
+
+
+class BookingConflict(DomainError):
+    """The interval collides with an approved booking or a closure."""
+
+    def __init__(
+        self,
+        message: Any,
+        conflicts: list[Interval] | None = None,
+        suggestions: list[Suggestion] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts or []
+        self.suggestions = suggestions or []
+
+
+class InvalidTransition(DomainError):
+    """The booking's status may not move this way (SPEC §2)."""
+
+
+@dataclass
+class SkippedOccurrence:
+    start: datetime
+    end: datetime
+    reason: Any = ""
+    conflicts: list[Interval] = field(default_factory=list)

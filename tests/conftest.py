@@ -1,0 +1,202 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Each test gets a fresh database, copied from a template migrated once per
+session (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL).
+
+On SQLite every transaction begins with ``BEGIN IMMEDIATE`` and so holds the
+write lock: a test must ``commit()`` or ``rollback()`` its session before it
+makes an HTTP call or runs a command that touches the database.
+
+``--db sqlite|postgresql|both`` picks the engines (default both). When
+PostgreSQL is unreachable its half is skipped with a clear note, unless
+``CI=true`` or ``BOOKING_TEST_REQUIRE_POSTGRES=1``: then the run fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from booking import create_app
+from booking.extensions import db
+
+PG_ADMIN_URL = os.environ.get(
+    "BOOKING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ENGINES = ("sqlite", "postgresql")
+_pg_status: dict[str, object] = {}
+
+
+def _require_postgres() -> bool:
+    return (
+        os.environ.get("CI", "").lower() == "true"
+        or os.environ.get("BOOKING_TEST_REQUIRE_POSTGRES", "") == "1"
+    )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql", "both"),
+        default="both",
+        help="database engines to run the database tests on",
+    )
+
+
+def postgres_available() -> tuple[bool, str]:
+    """Ask the PostgreSQL server once whether it answers."""
+    if "ok" not in _pg_status:
+        try:
+            engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_status.update(ok=True, why="")
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            _pg_status.update(ok=False, why=f"{type(exc).__name__}: {exc}".splitlines()[0])
+    return bool(_pg_status["ok"]), str(_pg_status["why"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    wanted = config.getoption("--db")
+    if wanted in ("postgresql", "both") and _require_postgres():
+        ok, why = postgres_available()
+        if not ok:
+            raise pytest.UsageError(
+                f"PostgreSQL is required here (CI) but unreachable at {PG_ADMIN_URL}: {why}"
+            )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" not in metafunc.fixturenames:
+        return
+    wanted = metafunc.config.getoption("--db")
+    engines = [e for e in ENGINES if wanted in (e, "both")]
+    if metafunc.definition.get_closest_marker("postgres"):
+        engines = [e for e in engines if e == "postgresql"]
+    metafunc.parametrize("database_url", engines, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if "ok" in _pg_status and not _pg_status["ok"]:
+        terminalreporter.write_sep(
+            "!",
+            f"PostgreSQL part SKIPPED: server unreachable ({_pg_status['why']}). "
+            "Start it and rerun, or CI will fail.",
+            red=True,
+            bold=True,
+        )
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        from booking.migrate import upgrade_to_head
+
+        upgrade_to_head()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    ok, why = postgres_available()
+    if not ok:
+        pytest.skip(f"PostgreSQL unreachable: {why}")
+    name = f"booking_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _migrate(make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on the engine of this test's parameter."""
+    engine_name = getattr(request, "param", "sqlite")
+    if engine_name == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "booking.sqlite3"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"booking_t_{_worker()}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change the test app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Iterator[Flask]:
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SEED_DEMO_ON_RUN": False,
+        "BASE_URL": "http://localhost",
+    }
+    config.update(app_config)
+    application = create_app(config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """The app's session inside an app context; commit before HTTP calls on SQLite."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def db_engine_name(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
