@@ -1,0 +1,150 @@
+"""What the booking services call when something happened to a booking.
+
+Each function only adds or updates outbox rows in the caller's session and
+transaction: it never commits and never sends. The message then exists exactly
+when the change that caused it was committed.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
+
+from booking.models import Booking, BookingStatus, OutboxMessage, User
+from booking.notifications import kinds
+from booking.notifications.outbox import enqueue, skip_unsent
+
+DEFAULT_REMINDER_OFFSETS = (1440, 120)
+
+
+def reminder_offsets() -> list[int]:
+    """Minutes before the start at which reminders go out (REMINDER_OFFSETS)."""
+    if has_app_context():
+        return list(current_app.config.get("REMINDER_OFFSETS_MINUTES", DEFAULT_REMINDER_OFFSETS))
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+def requester(booking: Booking) -> User | None:
+    """The user who asked for the booking, if there is one who can still receive mail."""
+    user = booking.created_by
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def center_staff(booking: Booking) -> list[User]:
+    """Active staff (and admins) attached to the booking's center."""
+    return [u for u in booking.room.center.staff if u.is_active and u.is_staff]
+
+
+def _ids(bookings: Sequence[Booking]) -> list[int]:
+    return [b.id for b in sorted(bookings, key=lambda b: (b.start_at, b.id))]
+
+
+def on_booking_created(session: Session, bookings: list[Booking], now: datetime) -> None:
+    """A booking, or a recurring series' occurrences, was just created.
+
+    Pending: "request received" to the requester and "new request" to the
+    center's staff, one message each for the whole series. Approved at once:
+    the approval (with .ics) to the requester and reminders per occurrence.
+    """
+    if not bookings:
+        return
+    session.flush()
+    pending = [b for b in bookings if b.status == BookingStatus.PENDING]
+    approved = [b for b in bookings if b.status == BookingStatus.APPROVED]
+    if pending:
+        first = min(pending, key=lambda b: (b.start_at, b.id))
+        context = {"booking_ids": _ids(pending)}
+        user = requester(first)
+        if user is not None:
+            enqueue(session, kind=kinds.REQUEST_RECEIVED, recipient=user, due_at=now,
+                    booking=first, context=context)
+        for staff in center_staff(first):
+            enqueue(session, kind=kinds.NEW_REQUEST, recipient=staff, due_at=now,
+                    booking=first, context=context)
+    if approved:
+        first = min(approved, key=lambda b: (b.start_at, b.id))
+        user = requester(first)
+        if user is not None:
+            enqueue(session, kind=kinds.APPROVED, recipient=user, due_at=now,
+                    booking=first, context={"booking_ids": _ids(approved)})
+        for booking in approved:
+            plan_reminders(session, booking, now)
+
+
+def on_status_changed(
+    session: Session,
+    booking: Booking,
+    previous: BookingStatus,
+    now: datetime,
+    *,
+    automatic: bool = False,
+) -> None:
+    """The booking was approved, rejected or cancelled: tell the requester.
+
+    ``automatic`` marks a rejection caused by approving an overlapping request.
+    Rejection and cancellation drop the booking's unsent reminders.
+    """
+    session.flush()
+    status = booking.status
+    if status == previous:
+        return
+    user = requester(booking)
+    context = {"booking_ids": [booking.id], "previous": str(previous)}
+    if status == BookingStatus.APPROVED:
+        skip_unsent(session, booking.id, [kinds.ESCALATION], "approved")
+        if user is not None:
+            enqueue(session, kind=kinds.APPROVED, recipient=user, due_at=now,
+                    booking=booking, context=context)
+        plan_reminders(session, booking, now)
+        return
+    if status == BookingStatus.REJECTED:
+        kind = kinds.AUTO_REJECTED if automatic else kinds.REJECTED
+    elif status == BookingStatus.CANCELLED:
+        kind = kinds.CANCELLED
+    else:
+        return
+    skip_unsent(session, booking.id, kinds.ABOUT_UPCOMING, f"booking {status.value}")
+    if user is not None:
+        context["reason"] = booking.status_reason or ""
+        enqueue(session, kind=kind, recipient=user, due_at=now, booking=booking, context=context)
+
+
+def on_booking_moved(session: Session, booking: Booking, now: datetime) -> None:
+    """The booking's time changed: re-plan its reminders for the new start.
+
+    Reminders of the old time are skipped. An approved booking gets new ones;
+    a booking sent back to pending gets none until approved, and its center's
+    staff hear of the changed request.
+    """
+    session.flush()
+    keep: list[int] = []
+    if booking.status == BookingStatus.APPROVED:
+        keep = [m.id for m in plan_reminders(session, booking, now)]
+        session.flush()
+    skip_unsent(session, booking.id, kinds.ABOUT_UPCOMING, "booking moved", keep=keep)
+    if booking.status == BookingStatus.PENDING:
+        context = {"booking_ids": [booking.id], "changed": True}
+        for staff in center_staff(booking):
+            enqueue(session, kind=kinds.NEW_REQUEST, recipient=staff, due_at=now,
+                    booking=booking, context=context)
+
+
+def plan_reminders(session: Session, booking: Booking, now: datetime) -> list[OutboxMessage]:
+    """Enqueue the requester's reminders still in the future; return their rows."""
+    user = requester(booking)
+    if user is None or booking.status != BookingStatus.APPROVED:
+        return []
+    planned: list[OutboxMessage] = []
+    for minutes in reminder_offsets():
+        due = booking.start_at - timedelta(minutes=minutes)
+        if due <= now:
+            continue
+        planned.append(
+            enqueue(session, kind=kinds.REMINDER, recipient=user, due_at=due, booking=booking,
+                    context={"booking_ids": [booking.id], "offset_minutes": minutes})
+        )
+    return planned
