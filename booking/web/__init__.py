@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from booking.web import public
+    from booking.web import feeds, public
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)

@@ -1,0 +1,126 @@
+"""Calendar feeds over HTTP (SPEC §4): public room and center feeds, private token feeds.
+
+A request first computes a cheap fingerprint (one aggregate query); when the
+client's ``If-None-Match`` or ``If-Modified-Since`` still matches, it answers
+304 without loading a booking or building the calendar.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, request
+from werkzeug.http import is_resource_modified
+
+from booking import ical
+from booking.extensions import db
+from booking.models import utcnow
+from booking.services import feeds
+from booking.services.errors import NotFound
+
+bp = Blueprint("feeds", __name__)
+
+# Part of every ETag: raise it when the rendering changes, so clients refetch.
+FEED_FORMAT = "1"
+
+
+def webcal_url(url: str) -> str:
+    """``http(s)://`` → ``webcal://``, for the subscribe links of the web pages."""
+    return ical.webcal_url(url)
+
+
+@bp.get("/rooms/<int:room_id>/calendar.ics")
+def room_calendar(room_id: int) -> Response:
+    """A room's public calendar."""
+    return _serve(lambda: feeds.room_scope(db.session, room_id), f"room-{room_id}.ics")
+
+
+@bp.get("/centers/<int:center_id>/calendar.ics")
+def center_calendar(center_id: int) -> Response:
+    """A center's public calendar: every active room."""
+    return _serve(lambda: feeds.center_scope(db.session, center_id), f"center-{center_id}.ics")
+
+
+@bp.get("/feeds/<token>.ics")
+def private_calendar(token: str) -> Response:
+    """An organisation's or a staff member's private calendar, opened by its secret token."""
+    default_tz = current_app.config["DEFAULT_TIMEZONE"]
+    return _serve(lambda: feeds.token_scope(db.session, token, default_tz), "calendar.ics")
+
+
+def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response:
+    config = current_app.config
+    now = utcnow()
+    try:
+        scope = load_scope()
+    except NotFound:
+        abort(404)
+    window = feeds.FeedWindow.for_day(
+        now,
+        config["FEED_PAST_DAYS"],
+        config["FEED_FUTURE_DAYS"],
+        config["FEED_CANCELLED_KEEP_DAYS"],
+    )
+    accepted = request.accept_languages.best_match(list(ical.TEXTS))
+    language = feeds.choose_language(request.args.get("lang"), accepted, scope)
+    mark = feeds.fingerprint(db.session, scope)
+    etag = _etag(scope, mark, window, language, config["BASE_URL"])
+    # Never later than now; never earlier than the window's day (its move is a change).
+    last_modified = min(max(mark.last_changed or window.anchor, window.anchor), now)
+
+    response = Response(mimetype="text/calendar")
+    response.content_type = "text/calendar; charset=utf-8"
+    response.set_etag(etag)
+    response.last_modified = last_modified.replace(microsecond=0)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.vary.add("Accept-Language")
+    if scope.private:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        response.cache_control.public = True
+        response.cache_control.max_age = 300
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        db.session.rollback()
+        response.status_code = 304
+        return response
+
+    bookings = feeds.feed_bookings(db.session, scope, window)
+    db.session.rollback()  # read-only: end the transaction before the slow part
+    options = ical.EventOptions(
+        base_url=config["BASE_URL"],
+        private=scope.private,
+        language=language,
+        show_organization=scope.show_organization,
+    )
+    calendar = ical.build_calendar(
+        bookings,
+        options,
+        name=feeds.calendar_name(scope, language),
+        timezone=scope.timezone,
+        refresh=timedelta(minutes=config["FEED_REFRESH_MINUTES"]),
+    )
+    response.set_data(ical.serialize(calendar))
+    return response
+
+
+def _etag(
+    scope: feeds.FeedScope,
+    mark: feeds.Fingerprint,
+    window: feeds.FeedWindow,
+    language: str,
+    base_url: str,
+) -> str:
+    parts = [
+        FEED_FORMAT,
+        scope.key,
+        ",".join(map(str, scope.room_ids or ())),
+        mark.key(),
+        window.key(),
+        language,
+        base_url,
+        str(current_app.config["FEED_REFRESH_MINUTES"]),
+    ]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:32]
