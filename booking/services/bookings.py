@@ -1,0 +1,562 @@
+"""Create, change, approve, reject, cancel and record attendance.
+
+These are the only functions that change bookings. Each one checks the
+actor's rights and the rules of SPEC §2, changes the rows, writes the audit
+trail and enqueues notifications in the caller's transaction (the caller
+commits). The database refuses overlapping approved bookings even if two of
+these race; that refusal comes back as ``BookingConflict``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking.database import is_overlap_violation, lock_rooms
+from booking.models import (
+    ALLOWED_TRANSITIONS,
+    Booking,
+    BookingKind,
+    BookingSeries,
+    BookingStatus,
+    Category,
+    Organization,
+    Role,
+    Room,
+    User,
+)
+from booking.notifications import events as notify
+from booking.services import audit
+from booking.services.access import (
+    get_visible_booking,
+    manages_center,
+    owns,
+    require_center_staff,
+    require_owner_or_staff,
+)
+from booking.services.conflicts import find_conflicts, suggest
+from booking.services.errors import (
+    BookingConflict,
+    FieldError,
+    Interval,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+    SkippedOccurrence,
+)
+from booking.services.recurrence import Recurrence, expand
+from booking.services.rules import check_request_fields, check_times
+
+MAX_REASON = 2000
+MAX_ATTENDANCE = 100_000
+
+
+@dataclass
+class BookingRequest:
+    """What a requester asks for; ``start``/``end`` are aware datetimes."""
+
+    room_id: int
+    title: str
+    start: datetime
+    end: datetime
+    expected_attendees: int
+    kind: BookingKind | str = BookingKind.MEETING
+    category: Category | str = Category.OTHER
+    description: str | None = None
+    is_public: bool = False
+    organization_id: int | None = None
+    recurrence: Recurrence | None = None
+    skip_conflicts: bool = False
+
+
+@dataclass
+class CreateResult:
+    bookings: list[Booking]
+    series: BookingSeries | None = None
+    skipped: list[SkippedOccurrence] = field(default_factory=list)
+
+
+@dataclass
+class BookingChanges:
+    """Fields to change; None leaves a field as it is."""
+
+    title: str | None = None
+    description: str | None = None
+    kind: BookingKind | str | None = None
+    category: Category | str | None = None
+    is_public: bool | None = None
+    expected_attendees: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    room_id: int | None = None
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _enum(value: Any, enum_cls: type, field_name: str, errors: list[FieldError]) -> Any:
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        errors.append(FieldError(field_name, _l("Geçerli değerler: %(values)s", values=allowed)))
+        return None
+
+
+def _conflict_message(conflicts: list[Interval]) -> Any:
+    if any(c.kind == "closure" for c in conflicts):
+        return _l("Salon bu zaman aralığında kapalı.")
+    return _l("Bu zaman aralığında salon dolu.")
+
+
+def _raise_conflict(session: Session, room: Room, start: datetime, end: datetime,
+                    attendees: int, now: datetime, conflicts: list[Interval],
+                    exclude: list[int] | None = None) -> None:
+    raise BookingConflict(
+        _conflict_message(conflicts),
+        conflicts,
+        suggest(session, room, start, end, attendees, now, exclude or []),
+    )
+
+
+def _flush(session: Session, room: Room, start: datetime, end: datetime,
+           attendees: int, now: datetime, exclude: list[int] | None = None) -> None:
+    """Flush; the database's own refusal of an overlap becomes a BookingConflict."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if not is_overlap_violation(exc):
+            raise
+        session.rollback()
+        conflicts = find_conflicts(session, room, start, end, exclude or [])
+        _raise_conflict(session, room, start, end, attendees, now, conflicts, exclude)
+
+
+def _ensure_transition(booking: Booking, target: BookingStatus) -> None:
+    if target not in ALLOWED_TRANSITIONS[booking.status]:
+        raise InvalidTransition(_l(
+            "Durumu “%(current)s” olan bir rezervasyon “%(target)s” yapılamaz.",
+            current=booking.status.value, target=target.value,
+        ))
+
+
+def _set_status(booking: Booking, status: BookingStatus, reason: str | None,
+                now: datetime) -> BookingStatus:
+    previous = booking.status
+    booking.status = status
+    booking.status_reason = reason
+    booking.sequence += 1
+    booking.updated_at = now
+    return previous
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise RuleViolation.single("reason", _l("Bir gerekçe yazın."))
+    if len(reason) > MAX_REASON:
+        raise RuleViolation.single("reason", _l("Gerekçe en fazla %(n)d karakter olabilir.",
+                                                n=MAX_REASON))
+    return reason or None
+
+
+def _resolve_organization(session: Session, actor: User,
+                          organization_id: int | None) -> Organization | None:
+    """Members book for their own organisation; staff and admins for any, or none."""
+    if actor.role == Role.MEMBER:
+        if organization_id not in (None, actor.organization_id):
+            raise RuleViolation.single(
+                "organization_id", _l("Yalnızca kendi kuruluşunuz adına rezervasyon yapabilirsiniz.")
+            )
+        return actor.organization
+    if organization_id is None:
+        return None
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise RuleViolation.single("organization_id", _l("Kuruluş bulunamadı."))
+    return organization
+
+
+def _group_errors(per_date: list[tuple[str, list[FieldError]]], total: int) -> list[FieldError]:
+    """One error per distinct rule, naming the dates it failed on unless it failed on all."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for day, errors in per_date:
+        for error in errors:
+            grouped.setdefault((error.field, str(error.message)), []).append(day)
+    result = []
+    for (field_name, message), days in grouped.items():
+        if len(days) < total:
+            shown = ", ".join(days[:5]) + (" …" if len(days) > 5 else "")
+            message = f"{message} ({shown})"
+        result.append(FieldError(field_name, message))
+    return result
+
+
+# --- create ----------------------------------------------------------------
+
+
+def create_booking(session: Session, actor: User, request: BookingRequest,
+                   now: datetime) -> CreateResult:
+    """Book a room once or as a series. Pending unless the room needs no
+    approval or staff/an admin books; a series is all-or-nothing unless
+    ``skip_conflicts`` asks to leave out the occurrences that cannot be booked."""
+    if actor is None or not actor.is_active:
+        raise NotAllowed(_l("Rezervasyon için giriş yapın."))
+    room = session.get(Room, request.room_id)
+    if room is None:
+        raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
+    if actor.role == Role.STAFF and not manages_center(actor, room.center_id):
+        raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerde doğrudan rezervasyon yapabilirsiniz."))
+    organization = _resolve_organization(session, actor, request.organization_id)
+    errors: list[FieldError] = []
+    kind = _enum(request.kind, BookingKind, "kind", errors)
+    category = _enum(request.category, Category, "category", errors)
+    errors += check_request_fields(room, request.title, request.expected_attendees,
+                                   organization, actor)
+    if errors:
+        raise RuleViolation(errors)
+
+    override = actor.is_staff
+    status = BookingStatus.APPROVED if (actor.is_staff or not room.requires_approval) \
+        else BookingStatus.PENDING
+    if request.recurrence is None:
+        occurrences = [(request.start, request.end)]
+    else:
+        occurrences = expand(request.recurrence, request.start, request.end, room.center.tz)
+    lock_rooms(session, [room.id])
+
+    accepted: list[tuple[datetime, datetime]] = []
+    skipped: list[SkippedOccurrence] = []
+    rule_failures: list[tuple[str, list[FieldError]]] = []
+    conflicts: list[Interval] = []
+    first_conflict: tuple[datetime, datetime] | None = None
+    tz = room.center.tz
+    for start, end in occurrences:
+        day = start.astimezone(tz).strftime("%d.%m.%Y")
+        problems = check_times(room, start, end, now, override=override)
+        found = [] if problems else find_conflicts(session, room, start, end)
+        if problems:
+            rule_failures.append((day, problems))
+            if request.skip_conflicts:
+                skipped.append(SkippedOccurrence(start, end, "; ".join(str(p.message) for p in problems)))
+        elif found:
+            conflicts += found
+            first_conflict = first_conflict or (start, end)
+            if request.skip_conflicts:
+                skipped.append(SkippedOccurrence(start, end, str(_conflict_message(found)), found))
+        else:
+            accepted.append((start, end))
+
+    if request.recurrence is None or not request.skip_conflicts or not accepted:
+        if rule_failures:
+            raise RuleViolation(_group_errors(rule_failures, len(occurrences)))
+        if first_conflict is not None:
+            _raise_conflict(session, room, *first_conflict, request.expected_attendees, now,
+                            conflicts)
+
+    series = None
+    if request.recurrence is not None:
+        local_start = request.start.astimezone(tz).replace(tzinfo=None)
+        series = BookingSeries(
+            room_id=room.id,
+            organization_id=organization.id if organization else None,
+            created_by_id=actor.id,
+            title=request.title.strip(),
+            rrule=request.recurrence.as_rrule_text(local_start),
+            dtstart_local=local_start.isoformat(timespec="minutes"),
+            created_at=now,
+        )
+        session.add(series)
+    bookings = [
+        Booking(
+            room=room,
+            organization=organization,
+            created_by=actor,
+            series=series,
+            title=request.title.strip(),
+            description=(request.description or "").strip() or None,
+            kind=kind,
+            category=category,
+            start_at=start,
+            end_at=end,
+            block_end=end + timedelta(minutes=room.buffer_minutes),
+            expected_attendees=request.expected_attendees,
+            status=status,
+            is_public=bool(request.is_public),
+            sequence=0,
+            created_at=now,
+            updated_at=now,
+        )
+        for start, end in accepted
+    ]
+    session.add_all(bookings)
+    _flush(session, room, accepted[0][0], accepted[0][1], request.expected_attendees, now)
+    for booking in bookings:
+        audit.record(session, actor, "booking", booking.id, "create", booking_id=booking.id,
+                     to_status=status.value, at=now,
+                     details={"series_id": series.id} if series else None)
+    notify.on_booking_created(session, bookings, now)
+    if status == BookingStatus.APPROVED:
+        for booking in bookings:
+            _reject_overlapping_pending(session, booking, actor, now)
+    return CreateResult(bookings, series, skipped)
+
+
+# --- status changes --------------------------------------------------------
+
+
+def _auto_reject_reason(booking: Booking, approved: Booking) -> str:
+    language = booking.created_by.language if booking.created_by else "tr"
+    with force_locale(language):
+        return gettext(
+            "Aynı salon ve saat için başka bir talep onaylandı (#%(id)d).", id=approved.id
+        )
+
+
+def _reject_overlapping_pending(session: Session, approved: Booking, actor: User,
+                                now: datetime) -> list[Booking]:
+    """Approving a booking rejects the pending requests it collides with."""
+    rivals = session.scalars(
+        select(Booking).where(
+            Booking.room_id == approved.room_id,
+            Booking.status == BookingStatus.PENDING,
+            Booking.id != approved.id,
+            Booking.start_at < approved.block_end,
+            Booking.block_end > approved.start_at,
+        )
+    ).all()
+    for rival in rivals:
+        previous = _set_status(rival, BookingStatus.REJECTED, _auto_reject_reason(rival, approved), now)
+        audit.record(session, actor, "booking", rival.id, "auto_reject", booking_id=rival.id,
+                     from_status=previous.value, to_status=rival.status.value,
+                     reason=rival.status_reason, details={"approved_booking_id": approved.id},
+                     at=now)
+        notify.on_status_changed(session, rival, previous, now, automatic=True)
+    return list(rivals)
+
+
+def approve_booking(session: Session, actor: User, booking_id: int, now: datetime) -> Booking:
+    """Staff of the center approve a pending request; overlapping requests are rejected."""
+    booking = get_visible_booking(session, actor, booking_id)
+    require_center_staff(actor, booking)
+    lock_rooms(session, [booking.room_id])
+    session.refresh(booking)  # the status as it is now that we hold the room's lock
+    _ensure_transition(booking, BookingStatus.APPROVED)
+    if booking.start_at < now:
+        raise RuleViolation.single("start", _l("Başlangıç zamanı geçmiş bir talep onaylanamaz."))
+    room = booking.room
+    conflicts = find_conflicts(session, room, booking.start_at, booking.end_at, [booking.id])
+    if conflicts:
+        _raise_conflict(session, room, booking.start_at, booking.end_at,
+                        booking.expected_attendees, now, conflicts, [booking.id])
+    booking.block_end = booking.end_at + timedelta(minutes=room.buffer_minutes)
+    previous = _set_status(booking, BookingStatus.APPROVED, None, now)
+    _flush(session, room, booking.start_at, booking.end_at, booking.expected_attendees, now,
+           [booking.id])
+    audit.record(session, actor, "booking", booking.id, "approve", booking_id=booking.id,
+                 from_status=previous.value, to_status=booking.status.value, at=now)
+    notify.on_status_changed(session, booking, previous, now)
+    _reject_overlapping_pending(session, booking, actor, now)
+    return booking
+
+
+def reject_booking(session: Session, actor: User, booking_id: int, reason: str | None,
+                   now: datetime) -> Booking:
+    """Staff of the center turn a request down; a reason is required."""
+    booking = get_visible_booking(session, actor, booking_id)
+    require_center_staff(actor, booking)
+    _ensure_transition(booking, BookingStatus.REJECTED)
+    cleaned = _clean_reason(reason, required=True)
+    previous = _set_status(booking, BookingStatus.REJECTED, cleaned, now)
+    audit.record(session, actor, "booking", booking.id, "reject", booking_id=booking.id,
+                 from_status=previous.value, to_status=booking.status.value, reason=cleaned,
+                 at=now)
+    notify.on_status_changed(session, booking, previous, now)
+    return booking
+
+
+def _cancel(session: Session, actor: User, booking: Booking, reason: str | None,
+            now: datetime) -> Booking:
+    _ensure_transition(booking, BookingStatus.CANCELLED)
+    if booking.end_at <= now:
+        raise RuleViolation.single("start", _l("Sona ermiş bir rezervasyon iptal edilemez."))
+    if booking.start_at <= now and not manages_center(actor, booking.room.center_id):
+        raise RuleViolation.single(
+            "start", _l("Başlamış bir rezervasyonu yalnızca merkez görevlileri iptal edebilir.")
+        )
+    previous = _set_status(booking, BookingStatus.CANCELLED, reason, now)
+    audit.record(session, actor, "booking", booking.id, "cancel", booking_id=booking.id,
+                 from_status=previous.value, to_status=booking.status.value, reason=reason, at=now)
+    notify.on_status_changed(session, booking, previous, now)
+    return booking
+
+
+def cancel_booking(session: Session, actor: User, booking_id: int, reason: str | None,
+                   now: datetime) -> Booking:
+    """The organisation, staff of the center or an admin cancel a booking."""
+    booking = get_visible_booking(session, actor, booking_id)
+    require_owner_or_staff(actor, booking)
+    return _cancel(session, actor, booking, _clean_reason(reason, required=False), now)
+
+
+def cancel_series(session: Session, actor: User, series_id: int, reason: str | None,
+                  now: datetime) -> list[Booking]:
+    """Cancel every future pending or approved occurrence of a series."""
+    series = session.get(BookingSeries, series_id)
+    if series is None or not series.bookings:
+        raise NotFound(_l("Seri bulunamadı."))
+    for booking in series.bookings:
+        require_owner_or_staff(actor, booking)
+    cleaned = _clean_reason(reason, required=False)
+    cancelled = [
+        _cancel(session, actor, booking, cleaned, now)
+        for booking in series.bookings
+        if booking.start_at > now
+        and booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED)
+    ]
+    return cancelled
+
+
+def record_attendance(session: Session, actor: User, booking_id: int, actual_attendees: int,
+                      now: datetime) -> Booking:
+    """Staff record how many came, once the booking has started."""
+    booking = get_visible_booking(session, actor, booking_id)
+    require_center_staff(actor, booking)
+    if booking.status != BookingStatus.APPROVED:
+        raise RuleViolation.single("status", _l("Katılım yalnızca onaylı rezervasyonlar için girilir."))
+    if booking.start_at > now:
+        raise RuleViolation.single("actual_attendees", _l("Katılım, etkinlik başladıktan sonra girilebilir."))
+    if not isinstance(actual_attendees, int) or isinstance(actual_attendees, bool) \
+            or not 0 <= actual_attendees <= MAX_ATTENDANCE:
+        raise RuleViolation.single(
+            "actual_attendees",
+            _l("Katılımcı sayısı 0 ile %(n)d arasında olmalı.", n=MAX_ATTENDANCE),
+        )
+    before = booking.actual_attendees
+    booking.actual_attendees = actual_attendees
+    booking.updated_at = now
+    audit.record(session, actor, "booking", booking.id, "attendance", booking_id=booking.id,
+                 details={"from": before, "to": actual_attendees}, at=now)
+    return booking
+
+
+# --- change ----------------------------------------------------------------
+
+
+def change_booking(session: Session, actor: User, booking_id: int, changes: BookingChanges,
+                   now: datetime) -> Booking:
+    """Change a pending or approved booking that has not started. A new time or
+    room on a room that needs approval sends a member's booking back to pending."""
+    booking = get_visible_booking(session, actor, booking_id)
+    require_owner_or_staff(actor, booking)
+    if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
+        raise InvalidTransition(_l("Yalnızca bekleyen ya da onaylı rezervasyonlar değiştirilebilir."))
+    if booking.start_at <= now:
+        raise RuleViolation.single("start", _l("Başlamış bir rezervasyon değiştirilemez."))
+
+    errors: list[FieldError] = []
+    room = booking.room
+    if changes.room_id is not None and changes.room_id != booking.room_id:
+        room = session.get(Room, changes.room_id)
+        if room is None:
+            raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
+        if actor.role == Role.STAFF and not manages_center(actor, room.center_id):
+            raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerin salonlarını seçebilirsiniz."))
+    start = changes.start or booking.start_at
+    end = changes.end or booking.end_at
+    moved = (start, end, room.id) != (booking.start_at, booking.end_at, booking.room_id)
+    title = changes.title if changes.title is not None else booking.title
+    attendees = changes.expected_attendees if changes.expected_attendees is not None \
+        else booking.expected_attendees
+    kind = _enum(changes.kind, BookingKind, "kind", errors) if changes.kind is not None else booking.kind
+    category = _enum(changes.category, Category, "category", errors) \
+        if changes.category is not None else booking.category
+    errors += check_request_fields(room, title, attendees, booking.organization, actor)
+    if moved:
+        errors += check_times(room, start, end, now, override=actor.is_staff)
+    if errors:
+        raise RuleViolation(errors)
+
+    status = booking.status
+    if moved and status == BookingStatus.APPROVED and room.requires_approval and not actor.is_staff:
+        status = BookingStatus.PENDING
+    if moved:
+        lock_rooms(session, {booking.room_id, room.id})
+        conflicts = find_conflicts(session, room, start, end, [booking.id])
+        if conflicts:
+            _raise_conflict(session, room, start, end, attendees, now, conflicts, [booking.id])
+
+    before = {
+        "title": booking.title, "start": booking.start_at.isoformat(),
+        "end": booking.end_at.isoformat(), "room_id": booking.room_id,
+        "expected_attendees": booking.expected_attendees,
+    }
+    booking.title = title.strip()
+    if changes.description is not None:
+        booking.description = changes.description.strip() or None
+    if changes.is_public is not None:
+        booking.is_public = bool(changes.is_public)
+    booking.kind, booking.category, booking.expected_attendees = kind, category, attendees
+    previous = booking.status
+    if moved:
+        booking.room = room
+        booking.room_id = room.id
+        booking.start_at, booking.end_at = start, end
+        booking.block_end = end + timedelta(minutes=room.buffer_minutes)
+        booking.sequence += 1
+        if status != previous:
+            booking.status = status
+            booking.status_reason = None
+    booking.updated_at = now
+    _flush(session, room, start, end, attendees, now, [booking.id])
+    after = {
+        "title": booking.title, "start": booking.start_at.isoformat(),
+        "end": booking.end_at.isoformat(), "room_id": booking.room_id,
+        "expected_attendees": booking.expected_attendees,
+    }
+    changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+    audit.record(session, actor, "booking", booking.id, "change", booking_id=booking.id,
+                 from_status=previous.value, to_status=booking.status.value,
+                 details=changed or None, at=now)
+    if moved:
+        notify.on_booking_moved(session, booking, now)
+        if booking.status == BookingStatus.PENDING and previous == BookingStatus.APPROVED:
+            notify.on_booking_created(session, [booking], now)
+        if booking.status == BookingStatus.APPROVED:
+            _reject_overlapping_pending(session, booking, actor, now)
+    return booking
+
+
+def change_series(session: Session, actor: User, series_id: int, *, start_time: time,
+                  end_time: time, now: datetime, room_id: int | None = None) -> list[Booking]:
+    """Move every future pending or approved occurrence to new local times
+    (and optionally another room): all of them, or none (the caller rolls back)."""
+    series = session.get(BookingSeries, series_id)
+    if series is None or not series.bookings:
+        raise NotFound(_l("Seri bulunamadı."))
+    for booking in series.bookings:
+        require_owner_or_staff(actor, booking)
+    moved = []
+    for booking in list(series.bookings):
+        if booking.start_at <= now or booking.status not in (BookingStatus.PENDING,
+                                                             BookingStatus.APPROVED):
+            continue
+        tz = booking.room.center.tz
+        day = booking.start_at.astimezone(tz).date()
+        start = datetime.combine(day, start_time, tzinfo=tz).astimezone(booking.start_at.tzinfo)
+        end = datetime.combine(day, end_time, tzinfo=tz).astimezone(booking.start_at.tzinfo)
+        moved.append(change_booking(session, actor, booking.id,
+                                    BookingChanges(start=start, end=end, room_id=room_id), now))
+    return moved
+
+
+def is_requester(actor: User | None, booking: Booking) -> bool:
+    """True when the actor's organisation owns the booking (for the web pages)."""
+    return owns(actor, booking)

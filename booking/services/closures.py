@@ -1,0 +1,128 @@
+"""Closures of a room or a whole center, and Turkish public holidays as closures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.database import lock_rooms
+from booking.models import Booking, BookingStatus, Center, Closure, Room, User
+from booking.services import audit
+from booking.services.access import manages_center
+from booking.services.errors import NotAllowed, NotFound, RuleViolation
+
+MAX_REASON = 300
+
+
+@dataclass
+class ClosureResult:
+    closure: Closure
+    # Approved bookings the closure overlaps: staff must contact or move them.
+    overlapping: list[Booking]
+
+
+def _require_manager(actor: User, center_id: int) -> None:
+    if not manages_center(actor, center_id):
+        raise NotAllowed(_l("Kapanışları yalnızca merkez görevlileri ve yöneticiler ekleyebilir."))
+
+
+def overlapping_approved(session: Session, center_id: int, room_id: int | None,
+                         start: datetime, end: datetime) -> list[Booking]:
+    query = (
+        select(Booking)
+        .join(Booking.room)
+        .where(Room.center_id == center_id, Booking.status == BookingStatus.APPROVED,
+               Booking.start_at < end, Booking.end_at > start)
+        .order_by(Booking.start_at)
+    )
+    if room_id is not None:
+        query = query.where(Booking.room_id == room_id)
+    return list(session.scalars(query))
+
+
+def add_closure(session: Session, actor: User, *, start: datetime, end: datetime, reason: str,
+                now: datetime, center_id: int | None = None, room_id: int | None = None,
+                source: str = "manual") -> ClosureResult:
+    """Close one room (``room_id``) or every room of a center (``center_id``).
+
+    Holds the rooms' locks so no approval can slip in while the closure is
+    written; the approved bookings it overlaps are returned for staff to handle.
+    """
+    room = None
+    if room_id is not None:
+        room = session.get(Room, room_id)
+        if room is None:
+            raise NotFound(_l("Salon bulunamadı."))
+        center_id = room.center_id
+    if center_id is None or session.get(Center, center_id) is None:
+        raise NotFound(_l("Merkez bulunamadı."))
+    _require_manager(actor, center_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation.single("reason", _l("Kapanış nedeni gerekli."))
+    if len(reason) > MAX_REASON:
+        raise RuleViolation.single("reason", _l("Neden en fazla %(n)d karakter olabilir.", n=MAX_REASON))
+    if end <= start:
+        raise RuleViolation.single("end", _l("Bitiş zamanı başlangıçtan sonra olmalı."))
+    room_ids = [room.id] if room else list(
+        session.scalars(select(Room.id).where(Room.center_id == center_id))
+    )
+    lock_rooms(session, room_ids)
+    closure = Closure(center_id=center_id, room_id=room_id, start_at=start, end_at=end,
+                      reason=reason, source=source, created_by_id=actor.id, created_at=now)
+    session.add(closure)
+    session.flush()
+    overlapping = overlapping_approved(session, center_id, room_id, start, end)
+    audit.record(session, actor, "closure", closure.id, "create", at=now,
+                 details={"room_id": room_id, "center_id": center_id,
+                          "overlapping_booking_ids": [b.id for b in overlapping]})
+    return ClosureResult(closure, overlapping)
+
+
+def delete_closure(session: Session, actor: User, closure_id: int, now: datetime) -> None:
+    closure = session.get(Closure, closure_id)
+    if closure is None:
+        raise NotFound(_l("Kapanış bulunamadı."))
+    _require_manager(actor, closure.center_id)
+    audit.record(session, actor, "closure", closure.id, "delete", at=now,
+                 details={"reason": closure.reason, "start": closure.start_at.isoformat(),
+                          "end": closure.end_at.isoformat()})
+    session.delete(closure)
+
+
+def turkish_holidays(year: int, language: str = "tr") -> list[tuple[date, str]]:
+    """National and religious public holidays of Türkiye, from the holidays package
+    (half days such as arife included: they are closures too)."""
+    calendar = holidays.country_holidays("TR", years=year, language=language)
+    return sorted(calendar.items())
+
+
+def import_holidays(session: Session, actor: User, center_id: int, year: int,
+                    now: datetime) -> list[ClosureResult]:
+    """Add a whole-center closure for every public holiday of ``year`` not yet
+    imported. Running it again adds nothing new."""
+    center = session.get(Center, center_id)
+    if center is None:
+        raise NotFound(_l("Merkez bulunamadı."))
+    _require_manager(actor, center_id)
+    if not 2000 <= year <= 2100:
+        raise RuleViolation.single("year", _l("Geçerli bir yıl girin."))
+    tz = center.tz
+    existing = {
+        (c.start_at, c.end_at)
+        for c in session.scalars(select(Closure).where(
+            Closure.center_id == center_id, Closure.room_id.is_(None), Closure.source == "holiday"))
+    }
+    results = []
+    for day, name in turkish_holidays(year):
+        start = datetime.combine(day, time(0, 0), tzinfo=tz)
+        end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
+        if (start, end) in existing:
+            continue
+        results.append(add_closure(session, actor, center_id=center_id, start=start, end=end,
+                                   reason=name, now=now, source="holiday"))
+    return results

@@ -1,0 +1,132 @@
+"""Overlap detection against approved bookings and closures, and suggestions
+of the nearest free slots when a request collides."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from booking.models import Booking, BookingStatus, Closure, Room
+from booking.services.errors import Interval, Suggestion
+from booking.services.rules import check_times
+
+SUGGESTION_STEP = timedelta(minutes=30)
+SUGGESTION_HORIZON = timedelta(days=14)
+MAX_SAME_ROOM = 3
+MAX_OTHER_ROOMS = 5
+
+
+def approved_blocks(
+    session: Session, room_id: int, start: datetime, end: datetime, exclude: Iterable[int] = ()
+) -> list[Booking]:
+    """Approved bookings of the room whose blocked interval meets [start, end)."""
+    query = select(Booking).where(
+        Booking.room_id == room_id,
+        Booking.status == BookingStatus.APPROVED,
+        Booking.start_at < end,
+        Booking.block_end > start,
+    )
+    excluded = list(exclude)
+    if excluded:
+        query = query.where(Booking.id.not_in(excluded))
+    return list(session.scalars(query.order_by(Booking.start_at)))
+
+
+def closures_for(session: Session, room: Room, start: datetime, end: datetime) -> list[Closure]:
+    """Closures of the room or of its whole center that meet [start, end)."""
+    return list(session.scalars(
+        select(Closure)
+        .where(
+            Closure.center_id == room.center_id,
+            or_(Closure.room_id.is_(None), Closure.room_id == room.id),
+            Closure.start_at < end,
+            Closure.end_at > start,
+        )
+        .order_by(Closure.start_at)
+    ))
+
+
+def find_conflicts(
+    session: Session,
+    room: Room,
+    start: datetime,
+    end: datetime,
+    exclude: Iterable[int] = (),
+) -> list[Interval]:
+    """What stops [start, end) (plus the room's buffer) from being approved."""
+    block_end = end + timedelta(minutes=room.buffer_minutes)
+    conflicts = [
+        Interval(b.start_at, b.end_at, booking_id=b.id, room_id=room.id, kind="booking")
+        for b in approved_blocks(session, room.id, start, block_end, exclude)
+    ]
+    conflicts += [
+        Interval(c.start_at, c.end_at, room_id=room.id, kind="closure")
+        for c in closures_for(session, room, start, end)
+    ]
+    return conflicts
+
+
+class _RoomCalendar:
+    """Approved blocks and closures of one room over a window, for quick tests."""
+
+    def __init__(self, session: Session, room: Room, start: datetime, end: datetime,
+                 exclude: Iterable[int] = ()) -> None:
+        self.room = room
+        pad = timedelta(minutes=room.buffer_minutes)
+        self.blocks = [(b.start_at, b.block_end)
+                       for b in approved_blocks(session, room.id, start - pad, end + pad, exclude)]
+        self.closures = [(c.start_at, c.end_at) for c in closures_for(session, room, start, end)]
+
+    def is_free(self, start: datetime, end: datetime) -> bool:
+        block_end = end + timedelta(minutes=self.room.buffer_minutes)
+        if any(s < block_end and start < e for s, e in self.blocks):
+            return False
+        return not any(s < end and start < e for s, e in self.closures)
+
+
+def suggest(
+    session: Session,
+    room: Room,
+    start: datetime,
+    end: datetime,
+    attendees: int,
+    now: datetime,
+    exclude: Iterable[int] = (),
+) -> list[Suggestion]:
+    """Nearest free slots of the same length in the same room (before or after
+    the asked time), then other rooms of the center free at the asked time
+    that fit the attendees."""
+    excluded = list(exclude)
+    duration = end - start
+    suggestions: list[Suggestion] = []
+    calendar = _RoomCalendar(session, room, start - SUGGESTION_HORIZON,
+                             end + SUGGESTION_HORIZON, excluded)
+    step = 1
+    while len(suggestions) < MAX_SAME_ROOM and step * SUGGESTION_STEP <= SUGGESTION_HORIZON:
+        for sign in (1, -1):
+            candidate = start + sign * step * SUGGESTION_STEP
+            if (
+                len(suggestions) < MAX_SAME_ROOM
+                and not check_times(room, candidate, candidate + duration, now)
+                and calendar.is_free(candidate, candidate + duration)
+            ):
+                suggestions.append(Suggestion(room.id, candidate, candidate + duration))
+        step += 1
+    suggestions.sort(key=lambda s: abs(s.start - start))
+
+    others = session.scalars(
+        select(Room)
+        .where(Room.center_id == room.center_id, Room.id != room.id,
+               Room.is_active.is_(True), Room.capacity >= attendees)
+        .order_by(Room.capacity, Room.name)
+    )
+    for other in others:
+        if len(suggestions) >= MAX_SAME_ROOM + MAX_OTHER_ROOMS:
+            break
+        if check_times(other, start, end, now):
+            continue
+        if _RoomCalendar(session, other, start, end).is_free(start, end):
+            suggestions.append(Suggestion(other.id, start, end))
+    return suggestions

@@ -1,0 +1,91 @@
+"""The booking rules of SPEC §2, each failure naming its field."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from booking.models import Organization, Room, User
+from booking.services.errors import FieldError
+
+MAX_TITLE = 200
+
+
+def check_request_fields(
+    room: Room,
+    title: str,
+    expected_attendees: int,
+    organization: Organization | None,
+    actor: User,
+) -> list[FieldError]:
+    """Rules that do not depend on the occurrence's time."""
+    errors: list[FieldError] = []
+    if not room.is_active:
+        errors.append(FieldError("room_id", _l("Bu salon şu anda rezervasyona kapalı.")))
+    if not (title or "").strip():
+        errors.append(FieldError("title", _l("Başlık gerekli.")))
+    elif len(title) > MAX_TITLE:
+        errors.append(FieldError("title", _l("Başlık en fazla %(n)d karakter olabilir.", n=MAX_TITLE)))
+    if not isinstance(expected_attendees, int) or isinstance(expected_attendees, bool) \
+            or expected_attendees < 1:
+        errors.append(FieldError("expected_attendees", _l("Beklenen katılımcı sayısı en az 1 olmalı.")))
+    elif expected_attendees > room.capacity:
+        errors.append(FieldError(
+            "expected_attendees",
+            _l("Bu salon en fazla %(n)d kişiliktir.", n=room.capacity),
+        ))
+    if organization is not None and not organization.is_verified and not actor.is_staff:
+        errors.append(FieldError(
+            "organization_id",
+            _l("Kuruluşunuz henüz doğrulanmadı; doğrulandıktan sonra rezervasyon yapabilirsiniz."),
+        ))
+    return errors
+
+
+def check_times(
+    room: Room,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    override: bool = False,
+) -> list[FieldError]:
+    """Rules about one occurrence's interval. ``override``: staff may ignore
+    opening hours and the advance window (never the past, never durations)."""
+    errors: list[FieldError] = []
+    if end <= start:
+        return [FieldError("end", _l("Bitiş zamanı başlangıçtan sonra olmalı."))]
+    minutes = (end - start).total_seconds() / 60
+    if minutes < room.min_duration_minutes:
+        errors.append(FieldError(
+            "end", _l("Rezervasyon en az %(n)d dakika sürmeli.", n=room.min_duration_minutes)
+        ))
+    if minutes > room.max_duration_minutes:
+        errors.append(FieldError(
+            "end", _l("Rezervasyon en fazla %(n)d dakika sürebilir.", n=room.max_duration_minutes)
+        ))
+    if start < now:
+        errors.append(FieldError("start", _l("Geçmiş bir zaman için rezervasyon yapılamaz.")))
+    if override:
+        return errors
+    tz = room.center.tz
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if (
+        local_start.date() != local_end.date()
+        or local_start.time() < room.opening_time
+        or local_end.time() > room.closing_time
+    ):
+        errors.append(FieldError(
+            "start",
+            _l(
+                "Salon %(open)s ile %(close)s arasında kullanılabilir.",
+                open=room.opening_time.strftime("%H:%M"),
+                close=room.closing_time.strftime("%H:%M"),
+            ),
+        ))
+    if start > now + timedelta(days=room.max_advance_days):
+        errors.append(FieldError(
+            "start",
+            _l("En fazla %(n)d gün sonrası için rezervasyon yapılabilir.", n=room.max_advance_days),
+        ))
+    return errors
