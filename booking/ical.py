@@ -15,17 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, vDuration
 
 from booking.models import Booking, BookingStatus, Room
+from booking.vtimezone import vtimezone
 
 PRODID = "-//Sivil Toplum Merkezleri//Oda Rezervasyonu 1.0//TR"
-# VTIMEZONE definitions start here: old summer-time rules (Turkey until 2016)
-# have shifted events by an hour in Outlook; the feed window never needs them.
-VTIMEZONE_FIRST_DATE = date(2017, 1, 1)
 
 STATUS_MAP = {
     BookingStatus.APPROVED: "CONFIRMED",
@@ -214,15 +212,18 @@ def build_calendar(
 
     ``timezone`` is the calendar's main zone (X-WR-TIMEZONE); its VTIMEZONE is
     always present, so even an empty feed holds one component, and every
-    other zone an event uses gets its own VTIMEZONE. Events are ordered by
+    other zone an event uses gets its own VTIMEZONE (see booking/vtimezone.py
+    for why they are not icalendar's ``add_missing_timezones``). Events are ordered by
     start and id, so the output depends on the data only.
     """
+    ordered = sorted(bookings, key=lambda b: (b.start_at, b.id))
+    zones = sorted({b.room.center.timezone for b in ordered} - {timezone})
     cal = Calendar()
     _add_calendar_properties(cal, name, timezone, refresh)
-    cal.add_component(Timezone.from_tzid(timezone, first_date=VTIMEZONE_FIRST_DATE))
-    for booking in sorted(bookings, key=lambda b: (b.start_at, b.id)):
+    for tzid in [timezone, *zones]:
+        cal.add_component(vtimezone(tzid))
+    for booking in ordered:
         cal.add_component(booking_event(booking, options))
-    cal.add_missing_timezones(first_date=VTIMEZONE_FIRST_DATE)
     return cal
 
 
