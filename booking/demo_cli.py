@@ -1,0 +1,45 @@
+"""``flask seed-demo``: load the demo city and a year of its bookings."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import with_appcontext
+
+from booking.demo import ForeignData, seed_demo
+from booking.demo_city import DEMO_PASSWORD
+from booking.extensions import db
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True,
+              help="The year whose bookings are generated.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed: the same seed and year give the same bookings.")
+def seed_demo_command(year: int, seed: int) -> None:
+    """Demo centers, rooms, organisations and a full year of bookings.
+
+    Safe to run again: an existing demo city is reused and a year that is
+    already loaded is left alone.
+    """
+    started = time.perf_counter()
+    try:
+        result = seed_demo(db.session, year=year, seed=seed)
+    except ForeignData:
+        db.session.rollback()
+        click.echo("Veritabanında demo dışı merkezler var; demo verisi yüklenmedi "
+                   "(boş bir veritabanında çalıştırın).")
+        return
+    db.session.commit()
+    click.echo(result.message)
+    if result.counts:
+        c = result.counts
+        click.echo(
+            f"{c['meetings']} toplantı, {c['programs']} program, {c['attendees']} katılımcı; "
+            f"{c['cancelled']} iptal, {c['rejected']} ret, {c['series']} haftalık dizi, "
+            f"{c['closures']} kapanış ({time.perf_counter() - started:.1f} s)."
+        )
+    click.echo(f"Demo girişleri (parola: {DEMO_PASSWORD}):")
+    for email, what in result.logins:
+        click.echo(f"  {email:<40} {what}")
