@@ -37,4 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     cli.init_app(app)
+    if app.config["SCHEDULER_EMBEDDED"]:
+        from booking.scheduler import start_embedded  # only under `flask run`, never gunicorn
+
+        start_embedded(app)
     return app

@@ -6,9 +6,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from booking import demo_cli
 from booking.extensions import db
 from booking.migrate import upgrade_to_head
 from booking.models import Center, Organization, Role
+from booking.notifications import cli as notifications_cli
 from booking.services import accounts
 from booking.services.errors import RuleViolation
 
@@ -87,3 +89,5 @@ def create_user_command(
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_cli.seed_demo_command)
+    notifications_cli.init_app(app)

@@ -5,7 +5,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from booking.web import feeds, public
+    from booking.web import feeds, public, reports
 
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(reports.bp)
+
+    from booking.web import admin_outbox
+
+    app.register_blueprint(admin_outbox.bp)

@@ -1,0 +1,166 @@
+"""The sender: claim what is due, send it, mark it; repeat until nothing is due.
+
+Order per message: claim (commit) → render → end the transaction → SMTP →
+mark sent or failed (commit). No transaction stays open while talking to the
+SMTP server, which matters on SQLite where a transaction holds the write lock.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.models import BookingStatus, OutboxMessage, OutboxStatus
+from booking.notifications import kinds, outbox
+from booking.notifications.mailer import build_email, message_id_for
+from booking.notifications.messages import digest_of, render
+
+log = logging.getLogger(__name__)
+
+
+class Mailer(Protocol):
+    def send(self, message: object) -> None: ...
+
+
+@dataclass
+class SendReport:
+    """What one run of the sender did, for logs and tests."""
+
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"sent {len(self.sent)}, retrying {len(self.retrying)}, "
+            f"failed {len(self.failed)}, skipped {len(self.skipped)}"
+        )
+
+
+def why_not_send(message: OutboxMessage, now: datetime) -> str | None:
+    """The reason a claimed message must not go out any more, or None.
+
+    A reminder whose booking has already started (the sender was down) or is
+    no longer approved is dropped and the reason recorded; everything else is
+    sent even when late.
+    """
+    if message.kind != kinds.REMINDER:
+        return None
+    booking = message.booking
+    if booking is None:
+        return "booking deleted"
+    if booking.status != BookingStatus.APPROVED:
+        return f"booking {booking.status.value}"
+    if booking.start_at <= now:
+        return f"too late: the booking started at {booking.start_at.isoformat()}"
+    return None
+
+
+def send_due(
+    session: Session,
+    now: datetime,
+    mailer: Mailer,
+    *,
+    sender: str,
+    domain: str,
+    batch: int = 20,
+    lease: timedelta = outbox.CLAIM_LEASE,
+    max_attempts: int = outbox.MAX_ATTEMPTS,
+    token: str | None = None,
+) -> SendReport:
+    """Send every message due at ``now`` that no other sender holds, then return."""
+    report = SendReport()
+    token = token or outbox.new_claim_token()
+    while True:
+        ids = outbox.claim_due(session, now, token, limit=batch, lease=lease)
+        if not ids:
+            return report
+        for message_id in ids:
+            _send_one(session, message_id, now, mailer, token, sender, domain,
+                      max_attempts, report)
+
+
+def _send_one(
+    session: Session,
+    message_id: int,
+    now: datetime,
+    mailer: Mailer,
+    token: str,
+    sender: str,
+    domain: str,
+    max_attempts: int,
+    report: SendReport,
+) -> None:
+    message = session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .execution_options(populate_existing=True)
+    )
+    if message is None or message.claimed_by != token:
+        session.commit()
+        return
+    reason = why_not_send(message, now)
+    if reason is not None:
+        outbox.mark_skipped(session, message_id, token, reason)
+        session.commit()
+        report.skipped.append(message_id)
+        log.info("outbox %s skipped: %s", message_id, reason)
+        return
+    smtp_id = message_id_for(message.id, digest_of(message.dedupe_key), domain)
+    try:
+        rendered = render(session, message)
+        email = build_email(
+            sender=sender,
+            recipient=message.recipient,
+            recipient_name=rendered.recipient_name,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            message_id=smtp_id,
+            language=message.language,
+            kind=message.kind,
+            attachments=rendered.attachments,
+        )
+        session.commit()
+        mailer.send(email)
+    except Exception as exc:  # noqa: BLE001 - any failure is retried, then shown to admins
+        session.rollback()
+        status = outbox.mark_failed_attempt(
+            session, message_id, token, now, f"{type(exc).__name__}: {exc}",
+            max_attempts=max_attempts,
+        )
+        session.commit()
+        (report.failed if status == OutboxStatus.FAILED else report.retrying).append(message_id)
+        log.warning("outbox %s not sent (%s): %s", message_id, status, exc)
+        return
+    outbox.mark_sent(session, message_id, token, now, smtp_id)
+    session.commit()
+    report.sent.append(message_id)
+
+
+def deliver_due(
+    now: datetime, *, batch: int = 20, token: str | None = None
+) -> SendReport:
+    """Send what is due with the app's SMTP settings (needs an app context)."""
+    from flask import current_app
+
+    from booking.extensions import db
+    from booking.notifications.mailer import SmtpMailer, SmtpSettings
+
+    settings = SmtpSettings.from_config(current_app.config)
+    with SmtpMailer(settings) as mailer:
+        return send_due(
+            db.session,
+            now,
+            mailer,
+            sender=settings.mail_from,
+            domain=settings.domain,
+            batch=batch,
+            max_attempts=int(current_app.config.get("OUTBOX_MAX_ATTEMPTS", outbox.MAX_ATTEMPTS)),
+            token=token,
+        )

@@ -1,0 +1,138 @@
+"""Builds the APScheduler 3.x scheduler that runs booking/jobs.py.
+
+Run it in its own process: ``flask --app wsgi scheduler``. APScheduler is not
+a lock between processes (every gunicorn worker would start its own copy), so
+the jobs themselves are idempotent and the outbox claims rows; a second
+scheduler by mistake costs work, never a duplicate e-mail.
+
+Jobs are registered by text reference with explicit ids and
+``replace_existing=True``. APScheduler's default ``misfire_grace_time`` of one
+second would silently drop a run that starts late; the sender has no limit
+and the others an hour.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+from datetime import UTC, datetime
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.serving import is_running_from_reloader
+
+from booking import jobs
+from booking.extensions import db
+from booking.models import Center
+
+log = logging.getLogger(__name__)
+
+SEND_JOB_ID = "outbox-send"
+ESCALATION_JOB_ID = "pending-escalation"
+DIGEST_JOB_PREFIX = "daily-digest:"
+SEND_EVERY_MINUTES = 1
+ESCALATE_EVERY_MINUTES = 15
+DIGEST_HOUR, DIGEST_MINUTE = 7, 30
+LATE_RUN_GRACE_SECONDS = 3600
+EMBEDDED_KEY = "booking_scheduler"
+
+
+def digest_job_id(zone: str) -> str:
+    return f"{DIGEST_JOB_PREFIX}{zone}"
+
+
+def digest_zones(app: Flask) -> list[str]:
+    """The time zones of the active centers (the default zone when there are none)."""
+    with app.app_context():
+        try:
+            zones = set(db.session.scalars(
+                select(Center.timezone).where(Center.is_active.is_(True)).distinct()
+            ).all())
+        finally:
+            db.session.remove()
+    return sorted(zones) or [str(app.config["DEFAULT_TIMEZONE"])]
+
+
+def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
+    """A scheduler with the sender, the escalation and one 07:30 digest per center zone.
+
+    A center added later in a new time zone needs a restart of the scheduler.
+    """
+    jobs.bind_app(app)
+    scheduler_class = BackgroundScheduler if background else BlockingScheduler
+    scheduler = scheduler_class(
+        timezone=UTC,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": LATE_RUN_GRACE_SECONDS,
+        },
+    )
+    scheduler.add_job(
+        "booking.jobs:send_outbox",
+        IntervalTrigger(minutes=SEND_EVERY_MINUTES, timezone=UTC),
+        id=SEND_JOB_ID,
+        name="Send due outbox messages",
+        replace_existing=True,
+        misfire_grace_time=None,
+        # Catch up at once after downtime instead of waiting a minute.
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        "booking.jobs:escalate_pending",
+        IntervalTrigger(minutes=ESCALATE_EVERY_MINUTES, timezone=UTC),
+        id=ESCALATION_JOB_ID,
+        name="Escalate pending requests starting within 48 hours",
+        replace_existing=True,
+    )
+    for zone in digest_zones(app):
+        scheduler.add_job(
+            "booking.jobs:daily_digest",
+            CronTrigger(hour=DIGEST_HOUR, minute=DIGEST_MINUTE, timezone=zone),
+            kwargs={"timezone": zone},
+            id=digest_job_id(zone),
+            name=f"Daily staff digest at 07:30 {zone}",
+            replace_existing=True,
+        )
+    return scheduler
+
+
+def should_start_embedded(app: Flask) -> bool:
+    """True only inside the process of ``flask run`` that serves requests.
+
+    Not under gunicorn or any other command (no ``run`` click context), and
+    not in the reloader's watcher process, which would be a second copy.
+    """
+    if not app.config.get("SCHEDULER_EMBEDDED"):
+        return False
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.info_name != "run":
+        return False
+    reload = ctx.params.get("reload")
+    if reload is None:
+        reload = app.debug
+    if reload and not is_running_from_reloader():
+        return False
+    return EMBEDDED_KEY not in app.extensions
+
+
+def start_embedded(app: Flask) -> BaseScheduler | None:
+    """Start a background scheduler in the development server when configured."""
+    if not should_start_embedded(app):
+        return None
+    scheduler = build_scheduler(app, background=True)
+    scheduler.start()
+    app.extensions[EMBEDDED_KEY] = scheduler
+    atexit.register(_shutdown, scheduler)
+    log.info("embedded scheduler started with jobs %s", [j.id for j in scheduler.get_jobs()])
+    return scheduler
+
+
+def _shutdown(scheduler: BaseScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
