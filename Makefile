@@ -36,7 +36,7 @@ demo: db
 	$(FLASK) seed-demo --year 2024
 
 ## make run: set up and serve on http://$(HOST):$(PORT) with SQLite and demo data
-run: db
+run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need and run the whole suite (SQLite and PostgreSQL)
