@@ -23,6 +23,11 @@ from booking.models.base import Base, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from booking.models.people import User
 
+# A booking lasts at most a day and a buffer at most four hours, so any booking
+# meeting an interval starts at most MAX_BLOCK_SPAN before it (an index bound).
+MAX_DURATION_MINUTES = 24 * 60
+MAX_BUFFER_MINUTES = 240
+
 # Feature codes a room can offer; labels live in booking/labels.py (translated).
 FEATURES = (
     "projector",
@@ -79,10 +84,13 @@ class Room(Base):
     __table_args__ = (
         UniqueConstraint("center_id", "name"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
+        CheckConstraint(
+            f"buffer_minutes >= 0 AND buffer_minutes <= {MAX_BUFFER_MINUTES}", name="buffer_range"
+        ),
         CheckConstraint("closing_time > opening_time", name="hours_ordered"),
         CheckConstraint(
-            "min_duration_minutes > 0 AND max_duration_minutes >= min_duration_minutes",
+            "min_duration_minutes > 0 AND max_duration_minutes >= min_duration_minutes"
+            f" AND max_duration_minutes <= {MAX_DURATION_MINUTES}",
             name="durations_ordered",
         ),
         CheckConstraint("max_advance_days > 0", name="advance_positive"),

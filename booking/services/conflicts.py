@@ -9,9 +9,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, BookingStatus, Closure, Room
+from booking.models.places import MAX_BUFFER_MINUTES, MAX_DURATION_MINUTES
 from booking.services.errors import Interval, Suggestion
 from booking.services.rules import check_times
 
+# No block is longer than this, so a block meeting [start, end) starts after
+# start - MAX_BLOCK_SPAN: the lower bound that keeps the index range scan short.
+MAX_BLOCK_SPAN = timedelta(minutes=MAX_DURATION_MINUTES + MAX_BUFFER_MINUTES)
 SUGGESTION_STEP = timedelta(minutes=30)
 SUGGESTION_HORIZON = timedelta(days=14)
 MAX_SAME_ROOM = 3
@@ -26,6 +30,7 @@ def approved_blocks(
         Booking.room_id == room_id,
         Booking.status == BookingStatus.APPROVED,
         Booking.start_at < end,
+        Booking.start_at > start - MAX_BLOCK_SPAN,
         Booking.block_end > start,
     )
     excluded = list(exclude)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from booking.models import Organization, Room, User
+from booking.models.places import MAX_DURATION_MINUTES
 from booking.services.errors import FieldError
 
 MAX_TITLE = 200
@@ -60,7 +61,7 @@ def check_times(
         errors.append(FieldError(
             "end", _l("Rezervasyon en az %(n)d dakika sürmeli.", n=room.min_duration_minutes)
         ))
-    if minutes > room.max_duration_minutes:
+    if minutes > min(room.max_duration_minutes, MAX_DURATION_MINUTES):
         errors.append(FieldError(
             "end", _l("Rezervasyon en fazla %(n)d dakika sürebilir.", n=room.max_duration_minutes)
         ))

@@ -71,11 +71,11 @@ def upgrade() -> None:
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', booking.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', booking.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('buffer_minutes >= 0', name=op.f('ck_rooms_buffer_not_negative')),
+    sa.CheckConstraint('buffer_minutes >= 0 AND buffer_minutes <= 240', name=op.f('ck_rooms_buffer_range')),
     sa.CheckConstraint('capacity > 0', name=op.f('ck_rooms_capacity_positive')),
     sa.CheckConstraint('closing_time > opening_time', name=op.f('ck_rooms_hours_ordered')),
     sa.CheckConstraint('max_advance_days > 0', name=op.f('ck_rooms_advance_positive')),
-    sa.CheckConstraint('min_duration_minutes > 0 AND max_duration_minutes >= min_duration_minutes', name=op.f('ck_rooms_durations_ordered')),
+    sa.CheckConstraint('min_duration_minutes > 0 AND max_duration_minutes >= min_duration_minutes AND max_duration_minutes <= 1440', name=op.f('ck_rooms_durations_ordered')),
     sa.ForeignKeyConstraint(['center_id'], ['centers.id'], name=op.f('fk_rooms_center_id_centers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rooms')),
     sa.UniqueConstraint('center_id', 'name', name=op.f('uq_rooms_center_id_name'))
