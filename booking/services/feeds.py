@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from booking.ical import feed_language, texts
 from booking.models import (
@@ -117,7 +117,9 @@ def _latest(*stamps: datetime | None) -> datetime | None:
 def room_scope(session: Session, room_id: int) -> FeedScope:
     """The public feed of an active room of an active center, else NotFound."""
     room = session.scalar(
-        select(Room).options(joinedload(Room.center)).where(Room.id == room_id)
+        select(Room)
+        .options(joinedload(Room.center), lazyload(Room.feature_rows))
+        .where(Room.id == room_id)
     )
     if room is None or not room.is_active or not room.center.is_active:
         raise NotFound(_l("Oda bulunamadı."))
@@ -136,7 +138,9 @@ def center_scope(session: Session, center_id: int) -> FeedScope:
     center = session.get(Center, center_id)
     if center is None or not center.is_active:
         raise NotFound(_l("Merkez bulunamadı."))
-    rooms = session.scalars(select(Room).where(Room.center_id == center.id)).all()
+    rooms = session.scalars(
+        select(Room).options(lazyload(Room.feature_rows)).where(Room.center_id == center.id)
+    ).all()
     return FeedScope(
         key=f"center-{center.id}",
         name=center.name,
@@ -167,7 +171,9 @@ def _staff_scope(session: Session, user: User, default_timezone: str) -> FeedSco
     else:
         centers = list(user.centers)
     rooms = session.scalars(
-        select(Room).where(Room.center_id.in_([c.id for c in centers]))
+        select(Room)
+        .options(lazyload(Room.feature_rows))
+        .where(Room.center_id.in_([c.id for c in centers]))
     ).all()
     zones = sorted({c.timezone for c in centers})
     return FeedScope(
@@ -355,6 +361,7 @@ def feed_bookings(session: Session, scope: FeedScope, window: FeedWindow) -> lis
         select(Booking)
         .options(
             joinedload(Booking.room).joinedload(Room.center),
+            joinedload(Booking.room).lazyload(Room.feature_rows),
             joinedload(Booking.organization),
         )
         .where(

@@ -88,7 +88,9 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
         return response
 
     bookings = feeds.feed_bookings(db.session, scope, window)
-    db.session.rollback()  # read-only: end the transaction before the slow part
+    # End the transaction before the slow part (on SQLite it holds the write
+    # lock); commit, unlike rollback, leaves the loaded objects unexpired.
+    db.session.commit()
     options = ical.EventOptions(
         base_url=config["BASE_URL"],
         private=scope.private,
