@@ -18,9 +18,10 @@ from flask_babel import force_locale, format_date, format_time, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking import ical
 from booking.models import Booking, Center, OutboxMessage, User
-from booking.notifications import ics, kinds
-from booking.notifications.mailer import Attachment, SmtpSettings
+from booking.notifications import kinds
+from booking.notifications.mailer import Attachment
 
 
 @dataclass(frozen=True)
@@ -119,17 +120,25 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
     return ctx
 
 
-def _attachments(session: Session, message: OutboxMessage, ctx: dict[str, Any]) -> tuple[
-    Attachment, ...
-]:
+def _attachments(message: OutboxMessage, ctx: dict[str, Any]) -> tuple[Attachment, ...]:
+    """The approval's .ics: the same UIDs and SEQUENCE as the calendar feeds."""
     if message.kind != kinds.APPROVED or not ctx.get("bookings"):
         return ()
-    domain = SmtpSettings.from_config(current_app.config).domain
-    content = ics.approval_calendar(ctx["bookings"], domain)
+    bookings: list[Booking] = ctx["bookings"]
+    first: Booking = ctx["booking"]
+    if len(bookings) == 1:
+        calendar = ical.single_booking_calendar(
+            first, base_url=ctx["base_url"], language=message.language
+        )
+    else:
+        options = ical.EventOptions(base_url=ctx["base_url"], private=True,
+                                    language=message.language)
+        calendar = ical.build_calendar(bookings, options, name=first.title,
+                                       timezone=first.room.center.timezone)
     return (
         Attachment(
-            filename=f"rezervasyon-{ctx['booking'].id}.ics",
-            content=content,
+            filename=f"rezervasyon-{first.id}.ics",
+            content=ical.serialize(calendar),
             maintype="text",
             subtype="calendar",
             params={"method": "PUBLISH", "charset": "utf-8"},
@@ -149,7 +158,7 @@ def render(session: Session, message: OutboxMessage) -> Rendered:
         text=text,
         html=html,
         recipient_name=ctx.get("recipient_name"),
-        attachments=_attachments(session, message, ctx),
+        attachments=_attachments(message, ctx),
     )
 
 
