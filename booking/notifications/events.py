@@ -123,8 +123,9 @@ def on_booking_moved(session: Session, booking: Booking, now: datetime) -> None:
     session.flush()
     keep: list[int] = []
     if booking.status == BookingStatus.APPROVED:
-        keep = [m.id for m in plan_reminders(session, booking, now)]
-        session.flush()
+        planned = plan_reminders(session, booking, now)
+        session.flush()  # the new rows need their ids before the others are skipped
+        keep = [m.id for m in planned]
     skip_unsent(session, booking.id, kinds.ABOUT_UPCOMING, "booking moved", keep=keep)
     if booking.status == BookingStatus.PENDING:
         context = {"booking_ids": [booking.id], "changed": True}
