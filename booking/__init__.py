@@ -20,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from booking import auth, cli, i18n
+    from booking import api, auth, cli, i18n
     from booking.database import configure_engine
     from booking.extensions import csrf, db, limiter
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from booking.web import register_blueprints
 
     register_blueprints(app)
+    app.register_blueprint(api.bp)
     cli.init_app(app)
     if app.config["SCHEDULER_EMBEDDED"]:
         from booking.scheduler import start_embedded  # only under `flask run`, never gunicorn

@@ -1,0 +1,29 @@
+"""The JSON API v1 (SPEC §3): one blueprint under ``/api/v1``.
+
+Handlers live by area (auth, organizations, places, bookings, reports);
+``registry.operation`` declares each one with its pydantic models, from which
+``openapi.py`` generates the OpenAPI document. Errors are problem details
+(``errors.py``). Bearer requests are exempt from CSRF; cookie-authenticated
+requests are checked in ``auth.identify_caller``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from booking.api import errors
+from booking.api.registry import bp
+from booking.extensions import csrf
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    errors.init_app(state.app)
+    csrf.exempt(bp)
+
+
+errors.register(bp)
+
+# Importing the handler modules registers their routes on ``bp``.
+from booking.api import auth, bookings, openapi, organizations, places, reports  # noqa: E402
+
+__all__ = ["auth", "bookings", "bp", "openapi", "organizations", "places", "reports"]

@@ -1,0 +1,121 @@
+"""Who is calling: a bearer token or the browser session, and token endpoints.
+
+``Authorization: Bearer …`` requests are not subject to CSRF (a browser never
+adds that header by itself); requests authenticated by the session cookie are,
+for every unsafe method, exactly like the HTML forms.
+"""
+from __future__ import annotations
+
+from flask import Response, current_app, g, request
+from flask_login import current_user
+
+from booking.api import schemas as s
+from booking.api import serialize
+from booking.api.errors import ApiProblem
+from booking.api.registry import bp, operation, reply, write
+from booking.extensions import csrf, db
+from booking.models import User, utcnow
+from booking.services import accounts, tokens
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+DEFAULT_AUTH_RATE_LIMIT = "10 per minute"
+
+
+def auth_rate_limit() -> str:
+    """Token creation and registration: per client address (config API_AUTH_RATE_LIMIT)."""
+    return current_app.config.get("API_AUTH_RATE_LIMIT", DEFAULT_AUTH_RATE_LIMIT)
+
+
+def _unauthorized(detail: str) -> ApiProblem:
+    return ApiProblem(401, "unauthorized", detail)
+
+
+@bp.before_request
+def identify_caller() -> None:
+    """Set ``g.api_user`` (None when anonymous) and ``g.api_auth``."""
+    g.api_user, g.api_auth = None, None
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise _unauthorized("Use `Authorization: Bearer <token>`.")
+        user = tokens.authenticate_token(db.session, secret.strip(), utcnow())
+        if user is None:
+            db.session.rollback()
+            raise _unauthorized("The token is unknown or revoked.")
+        db.session.commit()  # last_used_at, when it was refreshed
+        g.api_user, g.api_auth = user, "bearer"
+        return
+    if getattr(current_user, "is_authenticated", False):
+        g.api_user, g.api_auth = current_user._get_current_object(), "session"
+        if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+
+
+def actor() -> User | None:
+    return g.get("api_user")
+
+
+def require_user() -> User:
+    """The signed-in caller, or a 401."""
+    user = actor()
+    if user is None:
+        raise _unauthorized("Sign in or send a bearer token.")
+    return user
+
+
+def require_staff() -> User:
+    user = require_user()
+    if not user.is_staff:
+        raise ApiProblem(403, "forbidden", "Only center staff and admins may do this.")
+    return user
+
+
+def require_admin() -> User:
+    user = require_user()
+    if not user.is_admin:
+        raise ApiProblem(403, "forbidden", "Only admins may do this.")
+    return user
+
+
+@operation("POST", "/auth/tokens", summary="Create an API token", tag="Authentication",
+           access="anyone with an account's e-mail and password", status=201,
+           response=s.TokenCreated, body=s.TokenCreate, errors=(401, 422, 429),
+           rate_limit=auth_rate_limit)
+def create_token(body: s.TokenCreate) -> Response:
+    """Exchange an e-mail and password for a bearer token. The token is shown
+    once; only its SHA-256 hash is stored. Rate limited per client address."""
+    user = accounts.authenticate(db.session, body.email, body.password)
+    if user is None:
+        db.session.rollback()
+        raise _unauthorized("The e-mail or password is wrong.")
+    now = utcnow()
+    issued = write(lambda: tokens.create_token(db.session, user, body.name, now))
+    t = issued.token
+    return reply(s.TokenCreated(id=t.id, token=issued.secret, name=t.name, prefix=t.prefix,
+                                created_at=t.created_at.astimezone(serialize.default_tz())), 201)
+
+
+@operation("GET", "/auth/tokens", summary="List my API tokens", tag="Authentication",
+           access="signed in", response=s.TokenList, errors=(401,))
+def list_tokens() -> Response:
+    """The caller's tokens, newest first (never the secrets)."""
+    user = require_user()
+    return reply(s.TokenList(items=[serialize.token(t) for t in tokens.list_tokens(db.session, user)]))
+
+
+@operation("DELETE", "/auth/tokens/{token_id}", summary="Revoke an API token",
+           tag="Authentication", access="the token's owner", status=204, errors=(401, 404))
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of the caller's tokens; requests with it then answer 401.
+    Another user's token answers 404."""
+    user = require_user()
+    write(lambda: tokens.revoke_token(db.session, user, token_id, utcnow()))
+    return reply(None, 204)
+
+
+@operation("GET", "/users/me", summary="Who am I", tag="People", access="signed in",
+           response=s.UserOut, errors=(401,))
+def me() -> Response:
+    """The calling user."""
+    return reply(serialize.user(require_user()))

@@ -1,0 +1,187 @@
+"""Bookings and series: request, list, read, change, approve, reject, cancel,
+record attendance. Each handler calls one function of services/bookings.py."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Response, g
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.api import schemas as s
+from booking.api import serialize
+from booking.api.auth import require_user
+from booking.api.registry import operation, page_of, reply, write
+from booking.extensions import db
+from booking.models import Booking, Center, Room, utcnow
+from booking.services import bookings as svc
+from booking.services.access import get_visible_booking, scope_bookings
+from booking.services.recurrence import Recurrence
+
+BOOKING_ERRORS = (401, 403, 404, 409, 422)
+
+
+def _zone_of_room(room_id: int | None) -> ZoneInfo:
+    """The zone naive input times are read in: the room's center's, else the default."""
+    room = db.session.get(Room, room_id) if room_id is not None else None
+    tz = room.center.tz if room is not None else serialize.default_tz()
+    g.api_tz = tz  # conflicts and suggestions are answered in this zone too
+    return tz
+
+
+def _visible(booking_id: int) -> Booking:
+    booking = get_visible_booking(db.session, require_user(), booking_id)
+    g.api_tz = booking.room.center.tz
+    return booking
+
+
+@operation("POST", "/bookings", summary="Request a room (once or as a series)", tag="Bookings",
+           access="member of a verified organisation (for it); staff of the center, admin "
+                  "(for any organisation, or none: an internal booking)",
+           status=201, response=(s.BookingOut, s.SeriesCreated), body=s.BookingCreate, errors=BOOKING_ERRORS)
+def create_booking(body: s.BookingCreate) -> Response:
+    """Pending unless the room needs no approval or staff book. With
+    `recurrence` the answer is `{series_id, bookings, skipped}` (schema
+    `SeriesCreated`); a series is booked whole unless `skip_conflicts` asks to
+    leave out the occurrences that cannot be booked. A conflict answers 409
+    with `conflicts` and `suggestions`; a broken rule 422 with `errors`."""
+    user = require_user()
+    tz = _zone_of_room(body.room_id)
+    recurrence = None
+    if body.recurrence is not None:
+        r = body.recurrence
+        recurrence = Recurrence(freq=r.freq, interval=r.interval, count=r.count, until=r.until,
+                                byweekday=list(r.byweekday))
+    request = svc.BookingRequest(
+        room_id=body.room_id, title=body.title, start=serialize.localize(body.start, tz),
+        end=serialize.localize(body.end, tz), expected_attendees=body.expected_attendees,
+        kind=body.kind, category=body.category, description=body.description,
+        is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
+        skip_conflicts=body.skip_conflicts,
+    )
+    result = write(lambda: svc.create_booking(db.session, user, request, utcnow()))
+    if result.series is None:
+        return reply(serialize.booking(result.bookings[0]), 201)
+    return reply(s.SeriesCreated(
+        series_id=result.series.id,
+        bookings=[serialize.booking(b) for b in result.bookings],
+        skipped=[serialize.skipped(item, tz) for item in result.skipped],
+    ), 201)
+
+
+@operation("GET", "/bookings", summary="List bookings", tag="Bookings",
+           access="member: their organisation's; staff: their centers'; admin: all",
+           response=s.BookingPage, query=s.BookingQuery, errors=(401, 422))
+def list_bookings(query: s.BookingQuery) -> Response:
+    """Bookings the caller may see, by start time, filtered and paginated.
+    `from`/`to` without an offset are read in the zone of the room or center
+    filtered on (else the default zone)."""
+    user = require_user()
+    if query.room_id is not None:
+        tz = _zone_of_room(query.room_id)
+    else:
+        center = db.session.get(Center, query.center_id) if query.center_id else None
+        tz = center.tz if center is not None else serialize.default_tz()
+    stmt = scope_bookings(select(Booking), user).options(
+        selectinload(Booking.room).selectinload(Room.center)
+    ).order_by(Booking.start_at, Booking.id)
+    if query.room_id is not None:
+        stmt = stmt.where(Booking.room_id == query.room_id)
+    if query.center_id is not None:
+        stmt = stmt.where(Booking.room_id.in_(select(Room.id).where(Room.center_id == query.center_id)))
+    if query.organization_id is not None:
+        stmt = stmt.where(Booking.organization_id == query.organization_id)
+    if query.series_id is not None:
+        stmt = stmt.where(Booking.series_id == query.series_id)
+    if query.status is not None:
+        stmt = stmt.where(Booking.status == query.status)
+    if query.from_ is not None:
+        stmt = stmt.where(Booking.end_at > serialize.localize(query.from_, tz))
+    if query.to is not None:
+        stmt = stmt.where(Booking.start_at < serialize.localize(query.to, tz))
+    rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
+    return reply(s.BookingPage(items=[serialize.booking(b) for b in rows], page=query.page,
+                               per_page=per_page, total=total))
+
+
+@operation("GET", "/bookings/{booking_id}", summary="Get a booking", tag="Bookings",
+           access="as for the list", response=s.BookingOut, errors=(401, 404))
+def get_booking(booking_id: int) -> Response:
+    """One booking; one the caller may not see answers 404."""
+    return reply(serialize.booking(_visible(booking_id)))
+
+
+@operation("PATCH", "/bookings/{booking_id}", summary="Change a booking", tag="Bookings",
+           access="the owner organisation, staff of the center, admin", response=s.BookingOut,
+           body=s.BookingUpdate, errors=BOOKING_ERRORS)
+def change_booking(booking_id: int, body: s.BookingUpdate) -> Response:
+    """Change the members sent. A member's new time or room on a room that
+    needs approval sends an approved booking back to `pending`."""
+    user = require_user()
+    booking = _visible(booking_id)
+    tz = _zone_of_room(body.room_id if body.room_id is not None else booking.room_id)
+    values = body.model_dump(exclude_none=True)
+    for key in ("start", "end"):
+        if key in values:
+            values[key] = serialize.localize(values[key], tz)
+    changes = svc.BookingChanges(**values)
+    changed = write(lambda: svc.change_booking(db.session, user, booking_id, changes, utcnow()))
+    return reply(serialize.booking(changed))
+
+
+@operation("POST", "/bookings/{booking_id}/approve", summary="Approve a request",
+           tag="Bookings", access="staff of the center, admin", response=s.BookingOut,
+           errors=BOOKING_ERRORS)
+def approve_booking(booking_id: int) -> Response:
+    """Approve a pending request; overlapping pending requests are rejected
+    automatically. 409 when it would overlap an approved booking or a closure."""
+    user = require_user()
+    _visible(booking_id)
+    booking = write(lambda: svc.approve_booking(db.session, user, booking_id, utcnow()))
+    return reply(serialize.booking(booking))
+
+
+@operation("POST", "/bookings/{booking_id}/reject", summary="Reject a request", tag="Bookings",
+           access="staff of the center, admin", response=s.BookingOut, body=s.RejectIn,
+           errors=BOOKING_ERRORS)
+def reject_booking(booking_id: int, body: s.RejectIn) -> Response:
+    """Turn a pending request down; the reason is required and sent to the requester."""
+    user = require_user()
+    _visible(booking_id)
+    booking = write(lambda: svc.reject_booking(db.session, user, booking_id, body.reason, utcnow()))
+    return reply(serialize.booking(booking))
+
+
+@operation("POST", "/bookings/{booking_id}/cancel", summary="Cancel a booking", tag="Bookings",
+           access="the owner organisation, staff of the center, admin", response=s.BookingOut,
+           body=s.ReasonIn, errors=BOOKING_ERRORS)
+def cancel_booking(booking_id: int, body: s.ReasonIn) -> Response:
+    """Cancel a pending or approved booking (the body and its reason are optional)."""
+    user = require_user()
+    _visible(booking_id)
+    booking = write(lambda: svc.cancel_booking(db.session, user, booking_id, body.reason, utcnow()))
+    return reply(serialize.booking(booking))
+
+
+@operation("POST", "/bookings/{booking_id}/attendance", summary="Record attendance",
+           tag="Bookings", access="staff of the center, admin", response=s.BookingOut,
+           body=s.AttendanceIn, errors=BOOKING_ERRORS)
+def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
+    """How many came; only for an approved booking that has started."""
+    user = require_user()
+    _visible(booking_id)
+    booking = write(lambda: svc.record_attendance(db.session, user, booking_id,
+                                                  body.actual_attendees, utcnow()))
+    return reply(serialize.booking(booking))
+
+
+@operation("POST", "/series/{series_id}/cancel", summary="Cancel a series", tag="Bookings",
+           access="the owner organisation, staff of the center, admin",
+           response=s.SeriesCancelled, body=s.ReasonIn, errors=(401, 404, 409, 422))
+def cancel_series(series_id: int, body: s.ReasonIn) -> Response:
+    """Cancel every future pending or approved occurrence of the series."""
+    user = require_user()
+    cancelled = write(lambda: svc.cancel_series(db.session, user, series_id, body.reason,
+                                                utcnow()))
+    return reply(s.SeriesCancelled(series_id=series_id,
+                                   bookings=[serialize.booking(b) for b in cancelled]))

@@ -1,0 +1,158 @@
+"""The API blueprint and the ``operation`` decorator.
+
+Each handler is declared once with its method, path, body and query models
+and its answers. The decorator registers the Flask route, validates the
+request with those models before the handler runs, and records the operation
+for ``openapi.py``, which builds the document from the very same models.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from booking.api.errors import ApiProblem, Malformed
+from booking.database import is_retryable
+from booking.extensions import db, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_BODY_BYTES = 1024 * 1024
+# Path parameters are database ids: out of this range there is no such object.
+ID_CONVERTER = "int(min=1, max=2147483647)"
+T = TypeVar("T")
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    endpoint: str
+    summary: str
+    description: str
+    tag: str
+    access: str
+    status: int
+    # One model, or several alternatives (e.g. a booking or a series).
+    response: type[BaseModel] | tuple[type[BaseModel], ...] | None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    rate_limited: bool = False
+    path_params: list[str] = field(default_factory=list)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _json_body(model: type[BaseModel]) -> BaseModel:
+    """Validate the request body against ``model``; an empty body counts as ``{}``."""
+    request.max_content_length = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
+    data = request.get_data(cache=True)
+    if not data.strip():
+        data = b"{}"
+    elif request.mimetype and not (request.mimetype == "application/json"
+                                   or request.mimetype.endswith("+json")):
+        raise ApiProblem(415, "malformed-request", "Send the body as application/json.")
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise Malformed("The body is not well-formed JSON in UTF-8.") from None
+        raise
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation))
+
+
+def _query(model: type[BaseModel]) -> BaseModel:
+    """Validate the query string against ``model`` (repeated names become lists)."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in request.args:
+            continue
+        data[key] = request.args.getlist(key) if _is_list(info.annotation) else request.args[key]
+    return model.model_validate(data)
+
+
+def operation(method: str, path: str, *, summary: str, tag: str, access: str,
+              status: int = 200,
+              response: type[BaseModel] | tuple[type[BaseModel], ...] | None = None,
+              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+              errors: tuple[int, ...] = (), rate_limit: Callable[[], str] | None = None,
+              ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Declare an API operation; ``path`` uses OpenAPI's ``{name}`` for integer ids."""
+    path_params = re.findall(r"\{(\w+)\}", path)
+    flask_path = re.sub(r"\{(\w+)\}", rf"<{ID_CONVERTER}:\1>", path)
+
+    def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(handler)
+        def view(**params: Any) -> Response:
+            if query is not None:
+                params["query"] = _query(query)
+            if body is not None:
+                params["body"] = _json_body(body)
+            return handler(**params)
+
+        if rate_limit is not None:
+            view = limiter.limit(rate_limit, methods=[method])(view)
+        bp.add_url_rule(flask_path, endpoint=handler.__name__, view_func=view, methods=[method])
+        OPERATIONS.append(Operation(
+            method=method.lower(), path=path, endpoint=handler.__name__, summary=summary,
+            description=(handler.__doc__ or "").strip(), tag=tag, access=access, status=status,
+            response=response, body=body, query=query, errors=errors,
+            rate_limited=rate_limit is not None, path_params=path_params,
+        ))
+        return handler
+
+    return decorator
+
+
+def reply(model: BaseModel | None, status: int = 200, headers: dict[str, str] | None = None
+          ) -> Response:
+    """Serialise an output model (or nothing, for 204)."""
+    if model is None:
+        return Response(status=status, headers=headers)
+    return current_app.response_class(model.model_dump_json(), status=status,
+                                      mimetype="application/json", headers=headers)
+
+
+def write(work: Callable[[], T]) -> T:
+    """Run ``work`` and commit; roll back on any error. A PostgreSQL deadlock or
+    serialisation failure is retried once, as the field notes advise."""
+    for attempt in (1, 2):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as exc:
+            db.session.rollback()
+            if attempt == 1 and is_retryable(exc):
+                continue
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def page_of(session: Session, query: Select, page: int, per_page: int) -> tuple[list[Any], int, int]:
+    """One page of ``query``'s rows, the total, and the per-page size actually used."""
+    per_page = min(per_page, int(current_app.config.get("API_MAX_PER_PAGE", 200)))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return rows, int(total), per_page

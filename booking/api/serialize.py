@@ -1,0 +1,93 @@
+"""ORM objects to the API's output models, datetimes in the center's offset;
+and the reverse for inputs: a datetime without an offset is read in a zone."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from booking.api import schemas as s
+from booking.models import ApiToken, Booking, Center, Closure, Organization, Room, User
+from booking.services.errors import Interval, SkippedOccurrence
+
+
+def default_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+
+
+def localize(value: datetime, tz: ZoneInfo) -> datetime:
+    """An input instant: kept when it carries an offset, else read in ``tz``; UTC out."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def _in(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return value.astimezone(tz) if value is not None else None
+
+
+def booking(b: Booking) -> s.BookingOut:
+    tz = b.room.center.tz
+    return s.BookingOut(
+        id=b.id, room_id=b.room_id, center_id=b.room.center_id,
+        organization_id=b.organization_id, title=b.title, description=b.description,
+        kind=b.kind, category=b.category, start=_in(b.start_at, tz), end=_in(b.end_at, tz),
+        expected_attendees=b.expected_attendees, actual_attendees=b.actual_attendees,
+        status=b.status, status_reason=b.status_reason, is_public=b.is_public,
+        series_id=b.series_id, created_at=_in(b.created_at, tz), updated_at=_in(b.updated_at, tz),
+    )
+
+
+def interval(i: Interval, tz: ZoneInfo) -> s.IntervalOut:
+    return s.IntervalOut(start=_in(i.start, tz), end=_in(i.end, tz), kind=i.kind,
+                         booking_id=i.booking_id, room_id=i.room_id)
+
+
+def skipped(item: SkippedOccurrence, tz: ZoneInfo) -> s.SkippedOut:
+    return s.SkippedOut(start=_in(item.start, tz), end=_in(item.end, tz), reason=str(item.reason),
+                        conflicts=[interval(c, tz) for c in item.conflicts])
+
+
+def center(c: Center) -> s.CenterOut:
+    return s.CenterOut.model_validate(c)
+
+
+def room(r: Room) -> s.RoomOut:
+    return s.RoomOut(
+        id=r.id, center_id=r.center_id, name=r.name, description=r.description, floor=r.floor,
+        capacity=r.capacity, features=r.features, requires_approval=r.requires_approval,
+        buffer_minutes=r.buffer_minutes, opening_time=r.opening_time.strftime("%H:%M"),
+        closing_time=r.closing_time.strftime("%H:%M"),
+        min_duration_minutes=r.min_duration_minutes, max_duration_minutes=r.max_duration_minutes,
+        max_advance_days=r.max_advance_days, is_active=r.is_active, timezone=r.center.timezone,
+    )
+
+
+def closure(c: Closure) -> s.ClosureOut:
+    tz = c.center.tz
+    return s.ClosureOut(id=c.id, center_id=c.center_id, room_id=c.room_id,
+                        start=_in(c.start_at, tz), end=_in(c.end_at, tz), reason=c.reason,
+                        source=c.source)
+
+
+def organization(o: Organization) -> s.OrganizationOut:
+    tz = default_tz()
+    return s.OrganizationOut(
+        id=o.id, name=o.name, kind=o.kind, registry_number=o.registry_number, email=o.email,
+        phone=o.phone, website=o.website, description=o.description, is_verified=o.is_verified,
+        verified_at=_in(o.verified_at, tz), created_at=_in(o.created_at, tz),
+    )
+
+
+def user(u: User) -> s.UserOut:
+    return s.UserOut(id=u.id, email=u.email, name=u.name, role=u.role,
+                     organization_id=u.organization_id, center_ids=sorted(u.center_ids),
+                     language=u.language, is_active=u.is_active,
+                     created_at=_in(u.created_at, default_tz()))
+
+
+def token(t: ApiToken) -> s.TokenOut:
+    tz = default_tz()
+    return s.TokenOut(id=t.id, name=t.name, prefix=t.prefix, created_at=_in(t.created_at, tz),
+                      last_used_at=_in(t.last_used_at, tz), revoked_at=_in(t.revoked_at, tz))
