@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
@@ -154,32 +155,45 @@ def _description(booking: Booking, options: EventOptions) -> str:
     return "\n".join(lines)
 
 
-def booking_event(booking: Booking, options: EventOptions) -> Event:
-    """One VEVENT for one booking, with times in its center's zone.
+def event_properties(booking: Booking, options: EventOptions) -> list[tuple[str, object]]:
+    """What one booking's VEVENT says, in the order icalendar writes it.
 
-    DTSTAMP and LAST-MODIFIED are the booking's ``updated_at`` (never "now"),
-    SEQUENCE is the booking's own counter, the UID never changes. Needs
-    ``booking.room.center`` and ``booking.organization`` loaded.
+    The single source for both writers below. Times are in the center's
+    zone; DTSTAMP and LAST-MODIFIED are the booking's ``updated_at`` (never
+    "now"); SEQUENCE is the booking's own counter; the UID never changes.
+    Needs ``booking.room.center`` and ``booking.organization`` loaded.
     """
     tz = booking.room.center.tz
     changed = booking.updated_at.astimezone(UTC)
     status = STATUS_MAP[booking.status]
-    event = Event()
-    event.add("uid", booking_uid(booking.id, options.host))
-    event.add("dtstamp", changed)
-    event.add("created", booking.created_at.astimezone(UTC))
-    event.add("last-modified", changed)
-    event.add("sequence", booking.sequence)
-    event.add("dtstart", booking.start_at.astimezone(tz))
-    event.add("dtend", booking.end_at.astimezone(tz))
-    event.add("summary", _summary(booking, options))
-    event.add("location", room_location(booking.room))
-    event.add("status", status)
-    # A cancelled event must not make anyone look busy.
-    event.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
+    properties: list[tuple[str, object]] = [
+        ("SUMMARY", _summary(booking, options)),
+        ("DTSTART", booking.start_at.astimezone(tz)),
+        ("DTEND", booking.end_at.astimezone(tz)),
+        ("DTSTAMP", changed),
+        ("UID", booking_uid(booking.id, options.host)),
+        ("SEQUENCE", booking.sequence),
+        ("CREATED", booking.created_at.astimezone(UTC)),
+    ]
     if options.private:
-        event.add("description", _description(booking, options))
-        event.add("url", booking_url(booking.id, options.base_url))
+        properties.append(("DESCRIPTION", _description(booking, options)))
+    properties += [
+        ("LAST-MODIFIED", changed),
+        ("LOCATION", room_location(booking.room)),
+        ("STATUS", status),
+        # A cancelled event must not make anyone look busy.
+        ("TRANSP", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE"),
+    ]
+    if options.private:
+        properties.append(("URL", booking_url(booking.id, options.base_url)))
+    return properties
+
+
+def booking_event(booking: Booking, options: EventOptions) -> Event:
+    """One VEVENT for one booking, as an ``icalendar`` component."""
+    event = Event()
+    for name, value in event_properties(booking, options):
+        event.add(name, value)
     return event
 
 
@@ -200,6 +214,27 @@ def _add_calendar_properties(
         cal.add("x-published-ttl", vDuration(refresh))
 
 
+def _ordered(bookings: Iterable[Booking]) -> list[Booking]:
+    return sorted(bookings, key=lambda b: (b.start_at, b.id))
+
+
+def _shell(
+    bookings: list[Booking], name: str, timezone: str, refresh: timedelta | None
+) -> Calendar:
+    """The calendar's properties and one VTIMEZONE per zone used, no events.
+
+    ``timezone`` (X-WR-TIMEZONE) always gets its VTIMEZONE, so even an empty
+    feed holds a component; see booking/vtimezone.py for why these are not
+    icalendar's ``add_missing_timezones``.
+    """
+    cal = Calendar()
+    _add_calendar_properties(cal, name, timezone, refresh)
+    zones = sorted({b.room.center.timezone for b in bookings} - {timezone})
+    for tzid in [timezone, *zones]:
+        cal.add_component(vtimezone(tzid))
+    return cal
+
+
 def build_calendar(
     bookings: Iterable[Booking],
     options: EventOptions,
@@ -208,23 +243,97 @@ def build_calendar(
     timezone: str,
     refresh: timedelta | None = None,
 ) -> Calendar:
-    """A VCALENDAR (METHOD:PUBLISH) with one VEVENT per booking.
-
-    ``timezone`` is the calendar's main zone (X-WR-TIMEZONE); its VTIMEZONE is
-    always present, so even an empty feed holds one component, and every
-    other zone an event uses gets its own VTIMEZONE (see booking/vtimezone.py
-    for why they are not icalendar's ``add_missing_timezones``). Events are ordered by
-    start and id, so the output depends on the data only.
-    """
-    ordered = sorted(bookings, key=lambda b: (b.start_at, b.id))
-    zones = sorted({b.room.center.timezone for b in ordered} - {timezone})
-    cal = Calendar()
-    _add_calendar_properties(cal, name, timezone, refresh)
-    for tzid in [timezone, *zones]:
-        cal.add_component(vtimezone(tzid))
+    """A VCALENDAR (METHOD:PUBLISH) with one VEVENT per booking, ordered by
+    start and id, so the output depends on the data only."""
+    ordered = _ordered(bookings)
+    cal = _shell(ordered, name, timezone, refresh)
     for booking in ordered:
         cal.add_component(booking_event(booking, options))
     return cal
+
+
+def render_calendar(
+    bookings: Iterable[Booking],
+    options: EventOptions,
+    *,
+    name: str,
+    timezone: str,
+    refresh: timedelta | None = None,
+) -> bytes:
+    """``serialize(build_calendar(...))``, byte for byte, about ten times faster.
+
+    icalendar spends ~0.3 ms per event on generic property handling; a feed of
+    5,000 bookings took 1.5 s. Events are written here straight from
+    ``event_properties``; the calendar shell and VTIMEZONEs still come from
+    icalendar. tests/test_ical.py checks the two writers agree.
+    """
+    ordered = _ordered(bookings)
+    head = _shell(ordered, name, timezone, refresh).to_ical()
+    assert head.endswith(_END_CALENDAR)
+    parts = [head[: -len(_END_CALENDAR)]]
+    for booking in ordered:
+        parts.append(b"BEGIN:VEVENT\r\n")
+        for prop_name, value in event_properties(booking, options):
+            parts.append(_content_line(prop_name, value).encode("utf-8"))
+        parts.append(b"END:VEVENT\r\n")
+    parts.append(_END_CALENDAR)
+    return b"".join(parts)
+
+
+_END_CALENDAR = b"END:VCALENDAR\r\n"
+# Values written as URIs: not TEXT-escaped (as icalendar's vUri).
+_URI_PROPERTIES = frozenset({"URL"})
+_UTC_ZONES = (UTC, ZoneInfo("UTC"))
+
+
+def _content_line(name: str, value: object) -> str:
+    """One folded content line ending in CRLF, as icalendar writes it."""
+    if isinstance(value, datetime):
+        stamp = value.strftime("%Y%m%dT%H%M%S")
+        utc = value.tzinfo in _UTC_ZONES
+        line = f"{name}:{stamp}Z" if utc else f"{name};TZID={value.tzinfo}:{stamp}"
+    elif isinstance(value, int) or name in _URI_PROPERTIES:
+        line = f"{name}:{value}"
+    else:
+        line = f"{name}:{_escape_text(str(value))}"
+    return _fold(line) + "\r\n"
+
+
+def _escape_text(text: str) -> str:
+    """RFC 5545 §3.3.11 TEXT escaping, line ends normalised (as icalendar)."""
+    return (
+        text.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold at 75 octets between characters, never right after a backslash
+    escape's first half (icalendar's rule, kept for identical output)."""
+    if len(line.encode("utf-8")) < limit:
+        return line
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if current and size + width >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                pieces.append("".join(current))
+                current, size = [carried], len(carried.encode("utf-8"))
+            else:
+                pieces.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
 
 
 def single_booking_calendar(

@@ -128,7 +128,7 @@ def test_the_304_path_builds_no_calendar_and_loads_no_booking(client, scene, mon
     def forbidden(*args, **kwargs):
         raise AssertionError("the 304 path must not build the feed")
 
-    monkeypatch.setattr("booking.web.feeds.ical.build_calendar", forbidden)
+    monkeypatch.setattr("booking.web.feeds.ical.render_calendar", forbidden)
     monkeypatch.setattr("booking.web.feeds.feeds.feed_bookings", forbidden)
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 

@@ -12,6 +12,7 @@ from booking.ical import (
     booking_uid,
     build_calendar,
     feed_language,
+    render_calendar,
     serialize,
     single_booking_calendar,
     webcal_url,
@@ -282,3 +283,43 @@ def test_webcal_url_swaps_the_scheme(url, expected):
                                                 ("de", "tr"), (None, "tr")])
 def test_feed_language_falls_back_to_turkish(code, language):
     assert feed_language(code) == language
+
+
+TRICKY_TEXTS = [
+    "Kısa",
+    "Virgül, noktalı; virgül ve ters\\eğik çizgi \\N \\n",
+    "Satır\r\nsonları\nve\rtek CR",
+    "İ" * 40 + "ş" * 3 + "a" * 7,
+    "x" * 72 + "\\;" + "y" * 80,
+    "a" * 73 + ",b" * 30,
+    "€𝄞" * 30,
+    "",
+]
+
+
+@pytest.mark.parametrize("private", [False, True])
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_the_fast_writer_matches_icalendar_byte_for_byte(private, language):
+    ist_room, org, _ = _scene()
+    utc_room, _, _ = _scene("UTC")
+    utc_room.id = 6
+    berlin_room, _, _ = _scene("Europe/Berlin")
+    berlin_room.id = 5
+    berlin_room.center.address = None
+    bookings = []
+    for i, text in enumerate(TRICKY_TEXTS):
+        for j, (room, status) in enumerate([(ist_room, BookingStatus.APPROVED),
+                                            (berlin_room, BookingStatus.PENDING),
+                                            (utc_room, BookingStatus.CANCELLED)]):
+            bookings.append(_booking(
+                room, org if i % 2 else None, datetime(2026, 3, 20 + i, 9 + j, 30),
+                id=100 * i + j, title=text or "Başlık", description=text or None,
+                is_public=bool(j % 2), status=status, status_reason=text or None,
+                sequence=i, updated_at=STAMP + timedelta(seconds=i, microseconds=7)))
+    options = EventOptions(base_url=BASE, private=private, language=language,
+                           show_organization=bool(len(bookings) % 2))
+    arguments = {"name": "Ad, soyad; \\ ve " + "uzun " * 20, "timezone": "Europe/Istanbul",
+                 "refresh": timedelta(minutes=90)}
+    fast = render_calendar(bookings, options, **arguments)
+    assert fast == serialize(build_calendar(bookings, options, **arguments))
+    assert rfc_problems(fast) == []

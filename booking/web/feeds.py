@@ -97,14 +97,14 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
         language=language,
         show_organization=scope.show_organization,
     )
-    calendar = ical.build_calendar(
+    body = ical.render_calendar(
         bookings,
         options,
         name=feeds.calendar_name(scope, language),
         timezone=scope.timezone,
         refresh=timedelta(minutes=config["FEED_REFRESH_MINUTES"]),
     )
-    response.set_data(ical.serialize(calendar))
+    response.set_data(body)
     return response
 
 
