@@ -14,3 +14,9 @@ def register_blueprints(app: Flask) -> None:
     from booking.web import admin_outbox
 
     app.register_blueprint(admin_outbox.bp)
+
+    from booking.web import admin, auth, bookings, rooms, staff, ui
+
+    ui.init_app(app)
+    for module in (auth, rooms, bookings, staff, admin):
+        app.register_blueprint(module.bp)

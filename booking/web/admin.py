@@ -1,0 +1,198 @@
+"""Admin pages: centers, rooms, users and roles. Organisations are verified on
+the staff page; admins see every one there. Anyone but an admin gets a 404."""
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.forms import CenterForm, RoomForm, UserForm, UserRoleForm
+from booking.models import Center, Organization, Role, Room, User
+from booking.services import accounts, places, users
+from booking.services.errors import DomainError, RuleViolation
+from booking.text import matches, turkish_sorted
+from booking.web.common import admin_required, apply_errors, now
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+CENTER_FIELDS = ("name", "district", "address", "phone", "email", "timezone", "description",
+                 "is_active")
+ROOM_FIELDS = ("name", "floor", "capacity", "features", "requires_approval", "buffer_minutes",
+               "opening_time", "closing_time", "min_duration_minutes", "max_duration_minutes",
+               "max_advance_days", "description", "is_active")
+
+
+def _values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    values = {name: getattr(form, name).data for name in names}
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = value.strip() or (None if name not in ("name", "timezone") else "")
+    return values
+
+
+@bp.get("/")
+@admin_required
+def index() -> str:
+    centers = db.session.scalars(select(Center).order_by(Center.name)).all()
+    return render_template("admin/index.html", centers=centers)
+
+
+@bp.route("/centers/new", methods=["GET", "POST"])
+@bp.route("/centers/<int:center_id>", methods=["GET", "POST"])
+@admin_required
+def center(center_id: int | None = None) -> Any:
+    existing = db.session.get(Center, center_id) if center_id else None
+    if center_id and existing is None:
+        abort(404)
+    form = CenterForm(obj=existing)
+    general: list[str] = []
+    if form.validate_on_submit():
+        values = _values(form, CENTER_FIELDS)
+        try:
+            if existing is None:
+                saved = places.create_center(db.session, _actor(), now=now(), **values)
+            else:
+                saved = places.update_center(db.session, _actor(), existing.id, now=now(), **values)
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
+            return redirect(url_for("admin.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/center.html", form=form, center=existing,
+                           general=general), status
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@bp.route("/rooms/<int:room_id>", methods=["GET", "POST"])
+@admin_required
+def room(room_id: int | None = None) -> Any:
+    existing = db.session.get(Room, room_id) if room_id else None
+    if room_id and existing is None:
+        abort(404)
+    form = RoomForm(obj=existing)
+    form.center_id.choices = [(c.id, c.name) for c in
+                              db.session.scalars(select(Center).order_by(Center.name))]
+    if request.method == "GET" and existing is None:
+        form.center_id.data = request.args.get("center_id", type=int)
+        form.opening_time.data, form.closing_time.data = time(8), time(22)
+    general: list[str] = []
+    if form.validate_on_submit():
+        values = _values(form, ROOM_FIELDS)
+        try:
+            if existing is None:
+                saved = places.create_room(db.session, _actor(), center_id=form.center_id.data,
+                                           now=now(), **values)
+            else:
+                saved = places.update_room(db.session, _actor(), existing.id, now=now(), **values)
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
+            return redirect(url_for("admin.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/room.html", form=form, room=existing, general=general), status
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _org_choices() -> list[tuple[int, str]]:
+    orgs = turkish_sorted(db.session.scalars(select(Organization)), key=lambda o: o.name)
+    return [(0, gettext("— yok —"))] + [(o.id, o.name) for o in orgs]
+
+
+def _center_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(select(Center).order_by(Center.name))]
+
+
+@bp.get("/users")
+@admin_required
+def users_page() -> str:
+    """Every user, sorted and searched by Turkish rules."""
+    query = request.args.get("q", "").strip()
+    rows = list(db.session.scalars(select(User)))
+    if query:
+        rows = [u for u in rows if matches(query, u.name, u.email,
+                                           u.organization.name if u.organization else "")]
+    return render_template("admin/users.html", users=turkish_sorted(rows, key=lambda u: u.name),
+                           query=query)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user() -> Any:
+    form = UserForm()
+    form.organization_id.choices = _org_choices()
+    form.center_ids.choices = _center_choices()
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session, _actor(), email=form.email.data, name=form.name.data,
+                password=form.password.data, role=form.role.data,
+                organization_id=form.organization_id.data or None,
+                center_ids=form.center_ids.data or [], language=form.language.data)
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(gettext("%(name)s eklendi.", name=user.name), "ok")
+            return redirect(url_for("admin.users_page"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_new.html", form=form, general=general), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int) -> Any:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = UserRoleForm(obj=user)
+    form.organization_id.choices = _org_choices()
+    form.center_ids.choices = _center_choices()
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.organization_id.data = user.organization_id or 0
+        form.center_ids.data = sorted(user.center_ids)
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            users.update_user(db.session, _actor(), user.id, role=form.role.data,
+                              organization_id=form.organization_id.data or None,
+                              center_ids=form.center_ids.data or [],
+                              is_active=form.is_active.data, now=now())
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(gettext("%(name)s güncellendi.", name=user.name), "ok")
+            return redirect(url_for("admin.users_page"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_edit.html", form=form, user=user, roles=Role,
+                           general=general), status

@@ -1,0 +1,337 @@
+"""Requesting rooms and managing an organisation's bookings.
+
+Members request for their organisation; staff and admins book directly for any
+organisation (or an internal event). A conflict shows what collides and the
+suggested free slots, each a link that fills this form again.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.forms import BookingForm, ChangeBookingForm, ReasonForm
+from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
+from booking.services import bookings as booking_service
+from booking.services.access import get_visible_booking, manages_center, scope_bookings
+from booking.services.errors import (
+    BookingConflict,
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+)
+from booking.services.recurrence import Recurrence
+from booking.text import turkish_sorted
+from booking.web.common import apply_errors, now, signed_in
+
+bp = Blueprint("bookings", __name__)
+
+FIELD_ALIASES = {
+    "start": "start_time", "end": "end_time",
+    "recurrence": "freq", "recurrence.freq": "freq", "recurrence.interval": "interval",
+    "recurrence.count": "count", "recurrence.until": "until",
+    "recurrence.byweekday": "byweekday",
+}
+INTERNAL = 0  # the organisation choice "none": an internal booking by staff
+
+
+def _may_book(user: Any) -> bool:
+    return user.role == Role.MEMBER or user.is_staff
+
+
+def bookable_rooms(user: Any) -> list[Room]:
+    """Active rooms the user may book: every room for members and admins, the
+    rooms of their centers for staff."""
+    query = (select(Room).join(Room.center)
+             .where(Room.is_active.is_(True), Center.is_active.is_(True))
+             .order_by(Center.name, Room.name))
+    if user.role == Role.STAFF:
+        query = query.where(Room.center_id.in_(user.center_ids or [-1]))
+    return list(db.session.scalars(query))
+
+
+def _room_choices(rooms: list[Room]) -> list[tuple[int, str]]:
+    return [(room.id, gettext("%(center)s — %(room)s (%(n)d kişi)", center=room.center.name,
+                              room=room.name, n=room.capacity)) for room in rooms]
+
+
+def _organization_choices() -> list[tuple[int, str]]:
+    organizations = turkish_sorted(
+        db.session.scalars(select(Organization).where(Organization.is_verified.is_(True))),
+        key=lambda o: o.name)
+    return [(INTERNAL, gettext("Kurum içi etkinlik (kuruluş yok)"))] + [
+        (o.id, o.name) for o in organizations]
+
+
+def _local(day: date, clock: time, room: Room) -> datetime:
+    return datetime.combine(day, clock, tzinfo=room.center.tz)
+
+
+def _prefill(form: BookingForm) -> None:
+    """Fill a new form from the query string (the week grid and suggestions link here)."""
+    args = request.args
+    for name in ("room_id", "expected_attendees"):
+        if args.get(name, "").isdigit():
+            getattr(form, name).data = int(args[name])
+    if args.get("organization_id", "").isdigit():
+        form.organization_id.data = int(args["organization_id"])
+    for name, parse in (("date", date.fromisoformat), ("start_time", time.fromisoformat),
+                        ("end_time", time.fromisoformat)):
+        try:
+            if args.get(name):
+                getattr(form, name).data = parse(args[name])
+        except ValueError:
+            pass
+    for name in ("title", "description", "kind", "category"):
+        if args.get(name):
+            getattr(form, name).data = args[name]
+    if args.get("is_public") == "1":
+        form.is_public.data = True
+
+
+def suggestion_link(form: BookingForm, room_id: int, start: datetime, end: datetime,
+                    tz: Any) -> str:
+    """The request form again, with the suggested room and times filled in."""
+    params = {
+        "room_id": room_id, "date": start.astimezone(tz).date().isoformat(),
+        "start_time": start.astimezone(tz).strftime("%H:%M"),
+        "end_time": end.astimezone(tz).strftime("%H:%M"),
+        "title": form.title.data or "", "expected_attendees": form.expected_attendees.data or "",
+        "kind": form.kind.data or "", "category": form.category.data or "",
+        "description": form.description.data or "",
+    }
+    if form.is_public.data:
+        params["is_public"] = "1"
+    if current_user.is_staff and form.organization_id.data:
+        params["organization_id"] = form.organization_id.data
+    return url_for("bookings.new") + "?" + urlencode(params)
+
+
+def _recurrence(form: BookingForm) -> Recurrence | None:
+    if not form.freq.data:
+        return None
+    return Recurrence(
+        freq=form.freq.data, interval=form.interval.data or 1, count=form.count.data,
+        until=form.until.data if form.count.data is None else None,
+        byweekday=list(form.byweekday.data or []) if form.freq.data == "weekly" else [],
+    )
+
+
+@bp.route("/bookings/new", methods=["GET", "POST"])
+@signed_in
+def new() -> str | Any:
+    """The request form (members) or the direct booking form (staff, admins)."""
+    if not _may_book(current_user):
+        abort(404)
+    rooms = bookable_rooms(current_user)
+    form = BookingForm()
+    form.room_id.choices = _room_choices(rooms)
+    form.organization_id.choices = _organization_choices() if current_user.is_staff else []
+    if request.method == "GET":
+        _prefill(form)
+    general: list[str] = []
+    conflict: BookingConflict | None = None
+    links: list[tuple[Room | None, Any, str]] = []
+    room = db.session.get(Room, form.room_id.data) if form.room_id.data else None
+    if form.validate_on_submit():
+        if room is None or room not in rooms:
+            form.room_id.errors = [gettext("Bir salon seçin.")]
+        else:
+            try:
+                result = _create(form, room)
+            except RuleViolation as exc:
+                db.session.rollback()
+                general = apply_errors(form, exc.errors, FIELD_ALIASES)
+            except BookingConflict as exc:
+                db.session.rollback()
+                conflict = exc
+                general = [str(exc.message)]
+                for s in exc.suggestions:
+                    other = db.session.get(Room, s.room_id)
+                    links.append((other, s, suggestion_link(form, s.room_id, s.start, s.end,
+                                                            room.center.tz)))
+            except (NotAllowed, NotFound, InvalidTransition) as exc:
+                db.session.rollback()
+                general = [str(exc.message)]
+            else:
+                db.session.commit()
+                return _after_create(result)
+    unverified = (current_user.role == Role.MEMBER and current_user.organization is not None
+                  and not current_user.organization.is_verified)
+    status = 422 if request.method == "POST" else 200
+    return render_template("bookings/new.html", form=form, general=general, conflict=conflict,
+                           links=links, room=room, unverified=unverified), status
+
+
+def _create(form: BookingForm, room: Room) -> booking_service.CreateResult:
+    organization_id = None
+    if current_user.is_staff and form.organization_id.data:
+        organization_id = form.organization_id.data
+    req = booking_service.BookingRequest(
+        room_id=room.id, title=form.title.data, description=form.description.data,
+        start=_local(form.date.data, form.start_time.data, room),
+        end=_local(form.date.data, form.end_time.data, room),
+        expected_attendees=form.expected_attendees.data, kind=form.kind.data,
+        category=form.category.data, is_public=form.is_public.data,
+        organization_id=organization_id, recurrence=_recurrence(form),
+        skip_conflicts=bool(form.skip_conflicts.data),
+    )
+    return booking_service.create_booking(db.session, current_user, req, now())
+
+
+def _after_create(result: booking_service.CreateResult) -> Any:
+    first = result.bookings[0]
+    if first.status == BookingStatus.APPROVED:
+        message = ngettext("Rezervasyon onaylandı.", "%(num)d rezervasyon onaylandı.",
+                           len(result.bookings))
+    else:
+        message = ngettext("Talebiniz alındı; merkez görevlilerinin onayını bekliyor.",
+                           "%(num)d tarih için talebiniz alındı; onay bekliyor.",
+                           len(result.bookings))
+    flash(message, "ok")
+    if result.skipped:
+        flash(ngettext("Çakışan %(num)d tarih atlandı.", "Çakışan %(num)d tarih atlandı.",
+                       len(result.skipped)), "warning")
+    if result.series is not None:
+        return redirect(url_for("bookings.mine"))
+    return redirect(url_for("bookings.detail", booking_id=first.id))
+
+
+@bp.get("/bookings")
+@signed_in
+def mine() -> str:
+    """The organisation's bookings (staff: their centers'), upcoming, pending and past."""
+    instant = now()
+    query = scope_bookings(select(Booking), current_user).options(
+        selectinload(Booking.room).selectinload(Room.center))
+    rows = list(db.session.scalars(query.order_by(Booking.start_at)))
+    pending = [b for b in rows if b.status == BookingStatus.PENDING and b.end_at > instant]
+    upcoming = [b for b in rows if b.end_at > instant and b.status == BookingStatus.APPROVED]
+    past = [b for b in rows if b.end_at <= instant][::-1][:100]
+    closed = [b for b in rows if b.end_at > instant
+              and b.status in (BookingStatus.REJECTED, BookingStatus.CANCELLED)]
+    return render_template("bookings/mine.html", pending=pending, upcoming=upcoming, past=past,
+                           closed=closed)
+
+
+def _visible(booking_id: int) -> Booking:
+    try:
+        return get_visible_booking(db.session, current_user, booking_id)
+    except NotFound:
+        abort(404)
+
+
+def _changeable(booking: Booking) -> bool:
+    return booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED) \
+        and booking.start_at > now()
+
+
+@bp.get("/bookings/<int:booking_id>")
+@signed_in
+def detail(booking_id: int) -> str:
+    booking = _visible(booking_id)
+    history = db.session.scalars(select(AuditEntry).where(AuditEntry.booking_id == booking.id)
+                                 .order_by(AuditEntry.at, AuditEntry.id)).all()
+    return render_template("bookings/detail.html", booking=booking, history=history,
+                           changeable=_changeable(booking), cancel_form=ReasonForm(),
+                           is_staff=manages_center(current_user, booking.room.center_id))
+
+
+@bp.route("/bookings/<int:booking_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(booking_id: int) -> Any:
+    booking = _visible(booking_id)
+    if not _changeable(booking):
+        flash(gettext("Bu rezervasyon artık değiştirilemez."), "error")
+        return redirect(url_for("bookings.detail", booking_id=booking.id))
+    tz = booking.room.center.tz
+    form = ChangeBookingForm(obj=booking)
+    if request.method == "GET":
+        form.date.data = booking.start_at.astimezone(tz).date()
+        form.start_time.data = booking.start_at.astimezone(tz).time()
+        form.end_time.data = booking.end_at.astimezone(tz).time()
+        form.kind.data, form.category.data = booking.kind.value, booking.category.value
+    general: list[str] = []
+    suggestions: list[tuple[Room | None, Any]] = []
+    if form.validate_on_submit():
+        changes = booking_service.BookingChanges(
+            title=form.title.data, description=form.description.data or "",
+            kind=form.kind.data, category=form.category.data, is_public=form.is_public.data,
+            expected_attendees=form.expected_attendees.data,
+            start=_local(form.date.data, form.start_time.data, booking.room),
+            end=_local(form.date.data, form.end_time.data, booking.room),
+        )
+        try:
+            changed = booking_service.change_booking(db.session, current_user, booking.id,
+                                                     changes, now())
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors, FIELD_ALIASES)
+        except BookingConflict as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+            suggestions = [(db.session.get(Room, s.room_id), s) for s in exc.suggestions
+                           if s.room_id == booking.room_id]
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            if changed.status == BookingStatus.PENDING:
+                flash(gettext("Değişiklik kaydedildi; rezervasyon yeniden onay bekliyor."), "ok")
+            else:
+                flash(gettext("Değişiklik kaydedildi."), "ok")
+            return redirect(url_for("bookings.detail", booking_id=booking.id))
+        booking = _visible(booking_id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("bookings/edit.html", form=form, booking=booking, general=general,
+                           suggestions=suggestions), status
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@signed_in
+def cancel(booking_id: int) -> Any:
+    booking = _visible(booking_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            booking_service.cancel_booking(db.session, current_user, booking.id,
+                                           form.reason.data, now())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Rezervasyon iptal edildi."), "ok")
+    return redirect(url_for("bookings.detail", booking_id=booking.id))
+
+
+@bp.post("/series/<int:series_id>/cancel")
+@signed_in
+def cancel_series(series_id: int) -> Any:
+    series = db.session.get(BookingSeries, series_id)
+    if series is None or not series.bookings:
+        abort(404)
+    _visible(series.bookings[0].id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            cancelled = booking_service.cancel_series(db.session, current_user, series.id,
+                                                      form.reason.data, now())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",
+                           len(cancelled)), "ok")
+    return redirect(url_for("bookings.mine"))

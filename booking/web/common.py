@@ -1,0 +1,86 @@
+"""Small helpers shared by the HTML blueprints: role guards, the clock, safe
+redirects and mapping the services' field errors onto WTForms fields."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from booking.extensions import login_manager
+from booking.models import Role, utcnow
+from booking.services.errors import FieldError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def now() -> datetime:
+    """The current instant; views pass it to the services."""
+    return utcnow()
+
+
+def _guard(allowed: Callable[[Any], bool]) -> Callable[[F], F]:
+    """Anonymous visitors are sent to the sign-in page; signed-in users without
+    the role get a 404, so a page's existence is not revealed."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not allowed(current_user):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+signed_in = _guard(lambda user: True)
+member_required = _guard(lambda user: user.role == Role.MEMBER)
+staff_required = _guard(lambda user: user.is_staff)
+admin_required = _guard(lambda user: user.is_admin)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    if target.startswith("//") or target.startswith("/\\") or "\\" in target:
+        return None
+    return target
+
+
+def apply_errors(
+    form: FlaskForm, errors: Iterable[FieldError], aliases: Mapping[str, str] | None = None
+) -> list[str]:
+    """Attach each service error to the form field it names; return the rest
+    (errors about no field of this form) as messages for the top of the form."""
+    aliases = aliases or {}
+    general: list[str] = []
+    for error in errors:
+        name = aliases.get(error.field, error.field)
+        field = form._fields.get(name)
+        if field is None:
+            general.append(str(error.message))
+            continue
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.append(str(error.message))
+    return general
+
+
+def base_url() -> str:
+    """The public address of the site (for links that leave the browser: feeds, e-mail)."""
+    configured = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    return configured or request.host_url.rstrip("/")

@@ -1,0 +1,164 @@
+"""Public pages of centers and rooms: lists, a room's week (busy/free grid)
+and a center's day (rooms × hours), with webcal:// subscribe links."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.models import Booking, BookingStatus, Center, Room
+from booking.services.access import can_view
+from booking.services.availability import room_availability
+from booking.web.common import base_url, now
+
+bp = Blueprint("rooms", __name__)
+
+
+@dataclass
+class Cell:
+    """One hour of one room on one day, as the grid shows it."""
+
+    start: datetime
+    end: datetime
+    state: str  # "free", "busy", "closed", "past", "mine"
+    label: str = ""
+    booking: Booking | None = None
+
+
+def webcal(path: str) -> str:
+    url = base_url() + path
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _parse_day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _active_center(center_id: int) -> Center:
+    center = db.session.get(Center, center_id)
+    if center is None or not center.is_active:
+        abort(404)
+    return center
+
+
+def _active_room(room_id: int) -> Room:
+    room = db.session.get(Room, room_id)
+    if room is None or not room.is_active or not room.center.is_active:
+        abort(404)
+    return room
+
+
+def _hour_range(rooms: list[Room]) -> range:
+    opening = min((r.opening_time for r in rooms), default=time(8))
+    closing = max((r.closing_time for r in rooms), default=time(22))
+    last = closing.hour + (1 if closing.minute else 0)
+    return range(opening.hour, last)
+
+
+def _own_pending(room: Room, start: datetime, end: datetime) -> list[Booking]:
+    """The signed-in organisation's pending requests: shown only to it."""
+    if not current_user.is_authenticated or current_user.organization_id is None:
+        return []
+    return list(db.session.scalars(select(Booking).where(
+        Booking.room_id == room.id, Booking.status == BookingStatus.PENDING,
+        Booking.organization_id == current_user.organization_id,
+        Booking.start_at < end, Booking.end_at > start)))
+
+
+def _outside_hours(room: Room, start: datetime, end: datetime) -> bool:
+    midnight = datetime.combine(start.date(), time(0), tzinfo=start.tzinfo)
+    closing = room.closing_time.hour * 60 + room.closing_time.minute
+    return start.time() < room.opening_time or (end - midnight).total_seconds() / 60 > closing
+
+
+def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Cell]:
+    """The room's hours of ``day`` (center time), each free, busy, closed or past."""
+    tz: ZoneInfo = room.center.tz
+    day_start = datetime.combine(day, time(hours.start), tzinfo=tz)
+    day_end = datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hours.stop)
+    busy = room_availability(db.session, room.id, day_start, day_end, instant).busy
+    pending = _own_pending(room, day_start, day_end)
+    viewer = current_user if current_user.is_authenticated else None
+    cells = []
+    for hour in hours:
+        start = datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hour)
+        end = start + timedelta(hours=1)
+        cell = Cell(start, end, "free")
+        if _outside_hours(room, start, end):
+            cell.state = "closed"
+        for item in busy:
+            if item.start < end and item.end > start:
+                if item.kind == "closure":
+                    cell.state, cell.label = "closed", item.reason or ""
+                    break
+                cell.state = "busy"
+                if item.booking is not None and viewer is not None and can_view(viewer, item.booking):
+                    cell.booking = item.booking
+                    cell.label = item.booking.title
+                    if current_user.organization_id == item.booking.organization_id:
+                        cell.state = "mine"
+                elif item.booking is not None and item.booking.is_public:
+                    cell.label = item.booking.title
+        if cell.state == "free":
+            for booking in pending:
+                if booking.start_at < end and booking.end_at > start:
+                    cell.state, cell.booking, cell.label = "pending", booking, booking.title
+        if cell.state == "free" and end <= instant:
+            cell.state = "past"
+        cells.append(cell)
+    return cells
+
+
+@bp.get("/centers")
+def centers() -> str:
+    rows = db.session.scalars(
+        select(Center).where(Center.is_active.is_(True))
+        .options(selectinload(Center.rooms)).order_by(Center.name)).all()
+    return render_template("rooms/centers.html", centers=rows, webcal=webcal)
+
+
+@bp.get("/centers/<int:center_id>")
+def center_day(center_id: int) -> str:
+    """Every active room of the center for one day, hour by hour."""
+    center = _active_center(center_id)
+    instant = now()
+    today = instant.astimezone(center.tz).date()
+    day = _parse_day(request.args.get("date"), today)
+    rooms = [r for r in center.rooms if r.is_active]
+    hours = _hour_range(rooms)
+    grid = [(room, day_cells(room, day, hours, instant)) for room in rooms]
+    return render_template(
+        "rooms/center_day.html", center=center, day=day, hours=hours, grid=grid,
+        prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today,
+        webcal_url=webcal(url_for("feeds.center_calendar", center_id=center.id)),
+    )
+
+
+@bp.get("/rooms/<int:room_id>")
+def room_week(room_id: int) -> str:
+    """A room's week, Monday to Sunday in center time, with arrows to other weeks."""
+    room = _active_room(room_id)
+    instant = now()
+    today = instant.astimezone(room.center.tz).date()
+    asked = _parse_day(request.args.get("week"), today)
+    monday = asked - timedelta(days=asked.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    hours = _hour_range([room])
+    columns = [day_cells(room, day, hours, instant) for day in days]
+    rows = [[columns[d][h] for d in range(7)] for h in range(len(hours))]
+    return render_template(
+        "rooms/room_week.html", room=room, center=room.center, days=days, hours=hours,
+        rows=rows, today=today, prev_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7), this_week=today - timedelta(days=today.weekday()),
+        webcal_url=webcal(url_for("feeds.room_calendar", room_id=room.id)),
+        can_request=current_user.is_authenticated,
+    )

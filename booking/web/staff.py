@@ -1,0 +1,308 @@
+"""Staff pages: the approval queue, verifying organisations, attendance and
+closures (with the public-holiday import). Direct booking for others uses the
+request form of booking/web/bookings.py, which offers staff an organisation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.extensions import db
+from booking.forms import AttendanceForm, ClosureForm, ConfirmForm, HolidayImportForm, RejectForm
+from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
+from booking.services import accounts, closures
+from booking.services import bookings as booking_service
+from booking.services.access import manages_center, scope_bookings
+from booking.services.conflicts import find_conflicts
+from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
+from booking.text import matches, turkish_sorted
+from booking.web.common import apply_errors, now, staff_required
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+ATTENDANCE_DAYS = 90
+
+
+@dataclass
+class QueueItem:
+    booking: Booking
+    rivals: list[Booking]  # other pending requests it overlaps
+    conflicts: list[Interval]  # approved bookings (and closures) it overlaps
+    approved: dict[int, Booking]
+
+
+def managed_centers() -> list[Center]:
+    query = select(Center).order_by(Center.name)
+    if not current_user.is_admin:
+        query = query.where(Center.id.in_(current_user.center_ids or [-1]))
+    return list(db.session.scalars(query))
+
+
+def _queue() -> list[QueueItem]:
+    instant = now()
+    pending = list(db.session.scalars(
+        scope_bookings(select(Booking), current_user)
+        .where(Booking.status == BookingStatus.PENDING, Booking.end_at > instant)
+        .options(selectinload(Booking.room).selectinload(Room.center))
+        .order_by(Booking.start_at, Booking.id)))
+    items = []
+    for booking in pending:
+        rivals = [other for other in pending if other.id != booking.id
+                  and other.room_id == booking.room_id
+                  and other.start_at < booking.end_at and other.end_at > booking.start_at]
+        conflicts = find_conflicts(db.session, booking.room, booking.start_at, booking.end_at)
+        approved = {c.booking_id: db.session.get(Booking, c.booking_id)
+                    for c in conflicts if c.booking_id is not None}
+        items.append(QueueItem(booking, rivals, conflicts, approved))
+    return items
+
+
+@bp.get("/queue")
+@staff_required
+def queue() -> str:
+    """Pending requests of the staff member's centers, soonest first."""
+    return render_template("staff/queue.html", items=_queue(), confirm_form=ConfirmForm(),
+                           reject_form=RejectForm(formdata=None))
+
+
+def _managed_booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not manages_center(current_user, booking.room.center_id):
+        abort(404)
+    return booking
+
+
+@bp.post("/bookings/<int:booking_id>/approve")
+@staff_required
+def approve(booking_id: int) -> Any:
+    booking = _managed_booking(booking_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            booking_service.approve_booking(db.session, current_user, booking.id, now())
+        except BookingConflict as exc:
+            db.session.rollback()
+            flash(gettext("Onaylanamadı: %(why)s", why=exc.message), "error")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(gettext("“%(title)s” onaylandı.", title=booking.title), "ok")
+    return redirect(url_for("staff.queue"))
+
+
+@bp.post("/bookings/<int:booking_id>/reject")
+@staff_required
+def reject(booking_id: int) -> Any:
+    booking = _managed_booking(booking_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            booking_service.reject_booking(db.session, current_user, booking.id,
+                                           form.reason.data, now())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(gettext("“%(title)s” reddedildi.", title=booking.title), "ok")
+            return redirect(url_for("staff.queue"))
+    else:
+        flash(gettext("Reddetmek için bir gerekçe yazın."), "error")
+    return redirect(url_for("staff.queue") + f"#booking-{booking.id}")
+
+
+# --- organisations -------------------------------------------------------------
+
+
+@bp.get("/organizations")
+@staff_required
+def organizations() -> str:
+    """Every organisation, unverified first, sorted and searched by Turkish rules."""
+    query = request.args.get("q", "").strip()
+    rows = list(db.session.scalars(select(Organization).options(
+        selectinload(Organization.members))))
+    if query:
+        rows = [o for o in rows if matches(query, o.name, o.email, o.registry_number)]
+    rows = turkish_sorted(rows, key=lambda o: o.name)
+    rows.sort(key=lambda o: o.is_verified)
+    return render_template("staff/organizations.html", organizations=rows, query=query,
+                           confirm_form=ConfirmForm())
+
+
+@bp.post("/organizations/<int:organization_id>/verify")
+@staff_required
+def verify(organization_id: int) -> Any:
+    if ConfirmForm().validate_on_submit():
+        try:
+            organization = accounts.verify_organization(db.session, current_user, organization_id)
+        except DomainError:
+            db.session.rollback()
+            abort(404)
+        db.session.commit()
+        flash(gettext("%(name)s doğrulandı; üyeleri artık salon talep edebilir.",
+                      name=organization.name), "ok")
+    return redirect(url_for("staff.organizations", q=request.args.get("q", "")))
+
+
+# --- attendance ----------------------------------------------------------------
+
+
+@bp.get("/attendance")
+@staff_required
+def attendance() -> str:
+    """Approved events of the last weeks that have started; unrecorded ones first."""
+    instant = now()
+    rows = list(db.session.scalars(
+        scope_bookings(select(Booking), current_user)
+        .where(Booking.status == BookingStatus.APPROVED, Booking.start_at <= instant,
+               Booking.start_at > instant - timedelta(days=ATTENDANCE_DAYS))
+        .order_by(Booking.start_at.desc())))
+    rows.sort(key=lambda b: b.actual_attendees is not None)
+    return render_template("staff/attendance.html", bookings=rows, form=AttendanceForm(formdata=None))
+
+
+@bp.post("/bookings/<int:booking_id>/attendance")
+@staff_required
+def record_attendance(booking_id: int) -> Any:
+    booking = _managed_booking(booking_id)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        try:
+            booking_service.record_attendance(db.session, current_user, booking.id,
+                                              form.actual_attendees.data, now())
+        except DomainError as exc:
+            db.session.rollback()
+            message = exc.errors[0].message if isinstance(exc, RuleViolation) else exc.message
+            flash(str(message), "error")
+        else:
+            db.session.commit()
+            flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("staff.attendance") + f"#booking-{booking.id}")
+
+
+# --- closures ----------------------------------------------------------------
+
+
+def _closure_choices(centers: list[Center]) -> list[tuple[int, str]]:
+    """A whole center is the negative of its id; a room its own id."""
+    choices = []
+    for center in centers:
+        choices.append((-center.id, gettext("%(center)s — tüm merkez", center=center.name)))
+        choices += [(room.id, f"{center.name} — {room.name}") for room in center.rooms]
+    return choices
+
+
+def _closures_page(form: ClosureForm, import_form: HolidayImportForm, general: list[str],
+                   overlapping: list[Booking] | None = None, status: int = 200) -> tuple[str, int]:
+    centers = managed_centers()
+    instant = now()
+    rows = list(db.session.scalars(
+        select(Closure).where(Closure.center_id.in_([c.id for c in centers] or [-1]),
+                              Closure.end_at > instant - timedelta(days=1))
+        .order_by(Closure.start_at).limit(300)))
+    return render_template("staff/closures.html", form=form, import_form=import_form,
+                           centers=centers, closures=rows, general=general,
+                           overlapping=overlapping or [], confirm_form=ConfirmForm()), status
+
+
+def _closure_form(centers: list[Center]) -> ClosureForm:
+    form = ClosureForm()
+    form.room_id.choices = _closure_choices(centers)
+    return form
+
+
+@bp.get("/closures")
+@staff_required
+def closures_page() -> Any:
+    centers = managed_centers()
+    import_form = HolidayImportForm(formdata=None, year=now().year + 1)
+    return _closures_page(_closure_form(centers), import_form, [])
+
+
+@bp.post("/closures")
+@staff_required
+def add_closure() -> Any:
+    centers = managed_centers()
+    form = _closure_form(centers)
+    import_form = HolidayImportForm(formdata=None, year=now().year + 1)
+    if not form.validate_on_submit():
+        return _closures_page(form, import_form, [], status=422)
+    target = form.room_id.data or 0
+    center = next((c for c in centers if c.id == -target), None)
+    room = db.session.get(Room, target) if target > 0 else None
+    if center is None and (room is None or room.center not in centers):
+        form.room_id.errors = [gettext("Bir salon ya da merkez seçin.")]
+        return _closures_page(form, import_form, [], status=422)
+    tz = (center or room.center).tz  # type: ignore[union-attr]
+    start = datetime.combine(form.start_date.data, form.start_time.data or time(0), tzinfo=tz)
+    end_day: date = form.end_date.data
+    if form.end_time.data is None:
+        end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=tz)
+    else:
+        end = datetime.combine(end_day, form.end_time.data, tzinfo=tz)
+    try:
+        result = closures.add_closure(
+            db.session, current_user, start=start, end=end, reason=form.reason.data, now=now(),
+            center_id=center.id if center else None, room_id=room.id if room else None)
+    except RuleViolation as exc:
+        db.session.rollback()
+        general = apply_errors(form, exc.errors, {"start": "start_date", "end": "end_date"})
+        return _closures_page(form, import_form, general, status=422)
+    except DomainError as exc:
+        db.session.rollback()
+        return _closures_page(form, import_form, [str(exc.message)], status=422)
+    db.session.commit()
+    flash(gettext("Kapanış eklendi."), "ok")
+    if result.overlapping:
+        flash(ngettext("Bu kapanış %(num)d onaylı rezervasyonla çakışıyor; kuruluşlarla görüşün.",
+                       "Bu kapanış %(num)d onaylı rezervasyonla çakışıyor; kuruluşlarla görüşün.",
+                       len(result.overlapping)), "warning")
+        return _closures_page(ClosureForm(formdata=None), import_form, [], result.overlapping)
+    return redirect(url_for("staff.closures_page"))
+
+
+@bp.post("/closures/<int:closure_id>/delete")
+@staff_required
+def delete_closure(closure_id: int) -> Any:
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or not manages_center(current_user, closure.center_id):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        closures.delete_closure(db.session, current_user, closure.id, now())
+        db.session.commit()
+        flash(gettext("Kapanış silindi."), "ok")
+    return redirect(url_for("staff.closures_page"))
+
+
+@bp.post("/centers/<int:center_id>/holidays")
+@staff_required
+def import_holidays(center_id: int) -> Any:
+    if not manages_center(current_user, center_id) or db.session.get(Center, center_id) is None:
+        abort(404)
+    form = HolidayImportForm()
+    if form.validate_on_submit():
+        try:
+            added = closures.import_holidays(db.session, current_user, center_id,
+                                             form.year.data, now())
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d resmî tatil kapanış olarak eklendi.",
+                           "%(num)d resmî tatil kapanış olarak eklendi.", len(added)), "ok")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("staff.closures_page"))

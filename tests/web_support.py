@@ -1,0 +1,45 @@
+"""Helpers for the web tests: sign in through the real form, and times relative
+to the real clock (the pages use the current time, unlike the engine tests)."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask.testing import FlaskClient
+
+from booking.models import User
+from tests.factories import PASSWORD
+
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+
+
+def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> None:
+    email = user if isinstance(user, str) else user.email
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def ahead(days: int, hour: int, minute: int = 0) -> datetime:
+    """``days`` days from today (Istanbul), at hour:minute Istanbul time."""
+    day = datetime.now(UTC).astimezone(ISTANBUL).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ISTANBUL)
+
+
+def booking_form(room_id: int, start: datetime, minutes: int = 120, **values: object) -> dict:
+    end = start + timedelta(minutes=minutes)
+    data = {
+        "room_id": room_id, "date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"), "end_time": end.strftime("%H:%M"),
+        "title": "Gönüllü buluşması", "expected_attendees": 20, "kind": "meeting",
+        "category": "youth", "interval": 1,
+    }
+    data.update(values)
+    return data
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
