@@ -39,6 +39,13 @@ SEND_EVERY_MINUTES = 1
 ESCALATE_EVERY_MINUTES = 15
 DIGEST_HOUR, DIGEST_MINUTE = 7, 30
 LATE_RUN_GRACE_SECONDS = 3600
+# Stated on every job, not only as scheduler defaults, so each job says what it does.
+JOB_OPTIONS = {
+    "coalesce": True,
+    "max_instances": 1,
+    "misfire_grace_time": LATE_RUN_GRACE_SECONDS,
+    "replace_existing": True,
+}
 EMBEDDED_KEY = "booking_scheduler"
 
 
@@ -65,21 +72,13 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
     """
     jobs.bind_app(app)
     scheduler_class = BackgroundScheduler if background else BlockingScheduler
-    scheduler = scheduler_class(
-        timezone=UTC,
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": LATE_RUN_GRACE_SECONDS,
-        },
-    )
+    scheduler = scheduler_class(timezone=UTC)
     scheduler.add_job(
         "booking.jobs:send_outbox",
         IntervalTrigger(minutes=SEND_EVERY_MINUTES, timezone=UTC),
         id=SEND_JOB_ID,
         name="Send due outbox messages",
-        replace_existing=True,
-        misfire_grace_time=None,
+        **{**JOB_OPTIONS, "misfire_grace_time": None},
         # Catch up at once after downtime instead of waiting a minute.
         next_run_time=datetime.now(UTC),
     )
@@ -88,7 +87,7 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
         IntervalTrigger(minutes=ESCALATE_EVERY_MINUTES, timezone=UTC),
         id=ESCALATION_JOB_ID,
         name="Escalate pending requests starting within 48 hours",
-        replace_existing=True,
+        **JOB_OPTIONS,
     )
     for zone in digest_zones(app):
         scheduler.add_job(
@@ -97,7 +96,7 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
             kwargs={"timezone": zone},
             id=digest_job_id(zone),
             name=f"Daily staff digest at 07:30 {zone}",
-            replace_existing=True,
+            **JOB_OPTIONS,
         )
     return scheduler
 
