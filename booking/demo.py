@@ -154,7 +154,7 @@ def _load_city(session: Session, admin: User) -> City:
         staff_id = session.scalar(
             select(User.id).where(User.email == f"{plan.staff[0][1]}@{DEMO_DOMAIN}"))
         staff_by_center[center.id] = staff_id or admin.id
-    ids = dict(session.execute(select(Organization.name, Organization.id)).tuples().all())
+    ids = dict(session.execute(select(Organization.name, Organization.id)).all())
     orgs = []
     for plan in organizations():
         if plan.name in ids:
@@ -184,7 +184,7 @@ def _write_year(session: Session, city: City, plan: YearPlan) -> None:
     ])
     members = dict(session.execute(
         select(User.organization_id, func.min(User.id))
-        .where(User.role == Role.MEMBER).group_by(User.organization_id)).tuples().all())
+        .where(User.role == Role.MEMBER).group_by(User.organization_id)).all())
     series_ids = session.scalars(
         insert(BookingSeries).returning(BookingSeries.id, sort_by_parameter_order=True),
         [{"room_id": s.room.id, "organization_id": s.org.id,

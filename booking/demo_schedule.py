@@ -128,15 +128,18 @@ class Calendar:
     def close(self, room: RoomSlot, day: date, start: int, end: int) -> None:
         self.closed.setdefault((room.id, day), []).append((start, end))
 
+    @staticmethod
+    def within_rules(room: RoomSlot, start: int, minutes: int) -> bool:
+        """Inside the room's opening hours and duration limits."""
+        plan = room.plan
+        return (plan.min_minutes <= minutes <= plan.max_minutes
+                and start >= _minutes(plan.opening) and start + minutes <= _minutes(plan.closing))
+
     def fits(self, room: RoomSlot, day: date, start: int, minutes: int) -> bool:
         """Every rule of the room: hours, durations, closures, buffer-aware overlap."""
-        plan = room.plan
-        end = start + minutes
-        if not plan.min_minutes <= minutes <= plan.max_minutes:
+        if not self.within_rules(room, start, minutes):
             return False
-        if start < _minutes(plan.opening) or end > _minutes(plan.closing):
-            return False
-        block_end = end + plan.buffer_minutes
+        block_end = start + minutes + room.plan.buffer_minutes
         for a, b in self.closed.get((room.id, day), ()):
             if a < block_end and start < b:
                 return False
@@ -265,7 +268,10 @@ class Planner:
         small = [r for r in self.rooms if not r.plan.is_hall]
         terms = ((date(self.year, 2, 5), date(self.year, 6, 14)),
                  (date(self.year, 9, 16), date(self.year, 12, 20)))
-        for _ in range(count):
+        made = 0
+        for _ in range(count * 100):
+            if made == count:
+                break
             room = self.rng.choice(small)
             org = self.rng.choice(self.orgs)
             term_start, term_end = self.rng.choice(terms)
@@ -273,10 +279,19 @@ class Planner:
             start = _minutes(self.rng.choice(("18:00", "18:30", "19:00")) if weekday < 5
                              else self.rng.choice(("10:00", "11:00", "14:00")))
             minutes = self.rng.choice((90, 120))
-            if not room.plan.min_minutes <= minutes <= room.plan.max_minutes:
+            if not self.calendar.within_rules(room, start, minutes):
                 continue
             interval = 2 if self.rng.random() < 0.2 else 1
             first = term_start + timedelta(days=(weekday - term_start.weekday()) % 7)
+            days = [first + timedelta(days=7 * interval * n)
+                    for n in range((term_end - first).days // (7 * interval) + 1)]
+            # Occurrences that meet a holiday or a closure are skipped, as the booking
+            # engine does with skip_conflicts; a slot another group already holds is
+            # not chosen at all.
+            free = [day for day in days if self.calendar.fits(room, day, start, minutes)]
+            if len(free) < 0.75 * len(days):
+                continue
+            made += 1
             dtstart = _at(room, first, start)
             until = _at(room, term_end, start + minutes)
             series = PlannedSeries(
@@ -289,20 +304,14 @@ class Planner:
             )
             self.series.append(series)
             expected = self._expected(room, 0.4, 0.85)
-            category = org.category
-            day = first
-            while day <= term_end:
-                # Occurrences that meet a holiday or a closure are skipped, as the
-                # booking engine does with skip_conflicts.
-                if self.calendar.fits(room, day, start, minutes):
-                    status = (BookingStatus.CANCELLED if self.rng.random() < 0.04
-                              else BookingStatus.APPROVED)
-                    booking = self._book(room, org, day, start, minutes, BookingKind.MEETING,
-                                         expected, status=status, series=series,
-                                         title=series.title, category=category)
-                    if status == BookingStatus.CANCELLED:
-                        booking.reason = self.rng.choice(CANCEL_REASONS)
-                day += timedelta(days=7 * interval)
+            for day in free:
+                status = (BookingStatus.CANCELLED if self.rng.random() < 0.04
+                          else BookingStatus.APPROVED)
+                booking = self._book(room, org, day, start, minutes, BookingKind.MEETING,
+                                     expected, status=status, series=series,
+                                     title=series.title, category=org.category)
+                if status == BookingStatus.CANCELLED:
+                    booking.reason = self.rng.choice(CANCEL_REASONS)
 
     def add_one_offs(self, kind: BookingKind, count: int) -> None:
         if kind == BookingKind.PROGRAM:
@@ -315,7 +324,9 @@ class Planner:
                        else 2.5 if r.plan.name.startswith("Toplantı") else 1.2 for r in rooms]
             durations, low, high = MEETING_MINUTES, 0.5, 0.95
         made = 0
-        while made < count:
+        for _ in range(count * 20):
+            if made == count:
+                break
             room = self.rng.choices(rooms, weights=weights)[0]
             slot = self._slot(room, durations)
             if slot is None:
@@ -326,6 +337,8 @@ class Planner:
             title = "Merkez koordinasyon toplantısı" if org is None else None
             self._book(room, org, *slot, kind, self._expected(room, low, high), title=title)
             made += 1
+        if made < count:
+            raise RuntimeError(f"the rooms are too full for {count} {kind.value}s")
 
     def add_refusals(self, cancelled: int, rejected: int) -> None:
         """Requests that never counted: cancelled by the NGO, or rejected by staff."""
