@@ -504,3 +504,16 @@ def test_a_feed_takes_a_fixed_number_of_queries_however_many_bookings(app, clien
     assert len(_events(response)) == 12
     # the room with its center, the fingerprint, the bookings with all they show
     assert len(statements) == 3, "\n".join(s[:90] for s in statements)
+
+
+def test_pages_get_absolute_feed_urls_and_subscribe_links(app):
+    with app.test_request_context("/"):
+        globals_ = app.jinja_env.globals
+        url = globals_["feed_url"]("feeds.room_calendar", room_id=3)
+        assert url == "http://localhost/rooms/3/calendar.ics"
+        links = globals_["subscribe_links"](url)
+        assert links["webcal"] == "webcal://localhost/rooms/3/calendar.ics"
+        assert links["google"] == ("https://calendar.google.com/calendar/r?cid="
+                                   "webcal%3A%2F%2Flocalhost%2Frooms%2F3%2Fcalendar.ics")
+        assert links["outlook"].endswith("url=http%3A%2F%2Flocalhost%2Frooms%2F3%2Fcalendar.ics")
+        assert globals_["webcal_url"]("https://x.org/a.ics") == "webcal://x.org/a.ics"

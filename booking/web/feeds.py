@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
 from booking import ical
@@ -25,9 +26,29 @@ bp = Blueprint("feeds", __name__)
 FEED_FORMAT = "1"
 
 
+@bp.app_template_global("webcal_url")
 def webcal_url(url: str) -> str:
     """``http(s)://`` → ``webcal://``, for the subscribe links of the web pages."""
     return ical.webcal_url(url)
+
+
+@bp.app_template_global("feed_url")
+def feed_url(endpoint: str, **values: object) -> str:
+    """A feed's absolute https URL under BASE_URL, e.g.
+    ``feed_url("feeds.room_calendar", room_id=3)`` (calendar apps need it absolute)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.app_template_global("subscribe_links")
+def subscribe_links(url: str) -> dict[str, str]:
+    """Where a page's "subscribe" buttons point, for an absolute feed URL."""
+    webcal = ical.webcal_url(url)
+    return {
+        "webcal": webcal,  # Apple Calendar, Thunderbird, Outlook desktop
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?" + urlencode({"url": url}),
+        "https": url,  # copy-paste into "subscribe from URL"
+    }
 
 
 @bp.get("/rooms/<int:room_id>/calendar.ics")
