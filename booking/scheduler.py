@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import atexit
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -38,6 +39,7 @@ DIGEST_JOB_PREFIX = "daily-digest:"
 SEND_EVERY_MINUTES = 1
 ESCALATE_EVERY_MINUTES = 15
 DIGEST_HOUR, DIGEST_MINUTE = 7, 30
+DIGEST_CATCH_UP_UNTIL = time(12, 0)
 LATE_RUN_GRACE_SECONDS = 3600
 # Stated on every job, not only as scheduler defaults, so each job says what it does.
 JOB_OPTIONS = {
@@ -65,6 +67,18 @@ def digest_zones(app: Flask) -> list[str]:
     return sorted(zones) or [str(app.config["DEFAULT_TIMEZONE"])]
 
 
+def digest_catch_up(zone: str, now: datetime) -> datetime | None:
+    """``now`` when a scheduler starting now has missed today's digest in ``zone``.
+
+    Between 07:30 and noon local time the digest job runs at once; its unique
+    keys make that harmless when today's digest was already built.
+    """
+    local = now.astimezone(ZoneInfo(zone)).time()
+    if time(DIGEST_HOUR, DIGEST_MINUTE) <= local < DIGEST_CATCH_UP_UNTIL:
+        return now
+    return None
+
+
 def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
     """A scheduler with the sender, the escalation and one 07:30 digest per center zone.
 
@@ -89,7 +103,9 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
         name="Escalate pending requests starting within 48 hours",
         **JOB_OPTIONS,
     )
+    now = datetime.now(UTC)
     for zone in digest_zones(app):
+        catch_up = digest_catch_up(zone, now)
         scheduler.add_job(
             "booking.jobs:daily_digest",
             CronTrigger(hour=DIGEST_HOUR, minute=DIGEST_MINUTE, timezone=zone),
@@ -97,6 +113,7 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
             id=digest_job_id(zone),
             name=f"Daily staff digest at 07:30 {zone}",
             **JOB_OPTIONS,
+            **({"next_run_time": catch_up} if catch_up else {}),
         )
     return scheduler
 

@@ -84,6 +84,18 @@ def test_the_scheduler_has_the_sender_the_escalation_and_a_digest_per_center_zon
         assert fire.astimezone(digest.trigger.timezone).strftime("%H:%M") == "07:30"
 
 
+@pytest.mark.parametrize(
+    ("utc_time", "catches_up"),
+    [("04:29", False), ("04:30", True), ("08:59", True), ("09:00", False), ("20:00", False)],
+)
+def test_a_scheduler_started_after_0730_builds_the_missed_digest_before_noon(
+    utc_time: str, catches_up: bool
+) -> None:
+    hour, minute = map(int, utc_time.split(":"))
+    now = datetime(2030, 3, 4, hour, minute, tzinfo=UTC)  # Istanbul is UTC+3
+    assert (scheduler.digest_catch_up("Europe/Istanbul", now) == now) is catches_up
+
+
 def test_without_centers_the_digest_runs_in_the_default_zone(app: Flask) -> None:
     built = scheduler.build_scheduler(app, background=True)
     assert [job.id for job in built.get_jobs() if job.id.startswith("daily-digest:")] == [
