@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test lint db demo clean
+.PHONY: run test install install-test lint db demo clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test node_modules/.installed
+# Compiled catalogues (.mo) are not in git: build them from the .po files.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard booking/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES)
+install-test: $(VENV)/.installed-test node_modules/.installed $(MO_FILES)
+
+## make translations: extract the Turkish msgids and merge them into the catalogues
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o booking/translations/messages.pot .
+	$(BIN)/pybabel -q update -i booking/translations/messages.pot -d booking/translations --no-wrap
 
 db: install
 	$(FLASK) init-db
