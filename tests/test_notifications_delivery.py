@@ -164,6 +164,41 @@ def test_after_the_attempt_limit_a_message_is_failed_with_exponential_back_off(
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
 
 
+def test_a_recipient_refused_for_good_fails_at_once_and_the_others_arrive(
+    session: Session, mailbox: Mailbox
+) -> None:
+    scene = build_scene(session)
+    mailbox.refused.add(scene.member_tr.email)
+    events.on_booking_created(session, [scene.book(session, scene.member_tr)], NOW)
+    session.commit()
+    report = deliver_due(NOW)
+    assert len(report.failed) == 1 and len(report.sent) == 1
+    refused = next(r for r in rows(session) if r.recipient == scene.member_tr.email)
+    assert (refused.status, refused.attempts) == (OutboxStatus.FAILED, 1)
+    assert "550" in refused.last_error and "Mailbox unavailable" in refused.last_error
+    assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == [scene.staff.email]
+
+
+def test_an_escalation_is_skipped_once_the_request_is_decided_or_started(
+    session: Session, mailbox: Mailbox
+) -> None:
+    from booking.notifications.staff import build_escalations
+
+    scene = build_scene(session)
+    decided = scene.book(session, scene.member_tr)
+    started = scene.book(session, scene.member_en, start=START + timedelta(hours=3))
+    decided.created_by = started.created_by = None
+    build_escalations(session, START - timedelta(hours=40))
+    decided.status = BookingStatus.APPROVED  # decided by some path that sent nothing
+    session.commit()
+    report = deliver_due(START + timedelta(hours=4))  # the sender was down until now
+    assert report.sent == [] and len(report.skipped) == 2
+    assert sorted(r.last_error.split(":")[0] for r in rows(session, kinds.ESCALATION)) == [
+        "booking approved", "too late",
+    ]
+    assert len(mailbox) == 0
+
+
 def test_a_cancelled_bookings_reminder_never_arrives(session: Session, mailbox: Mailbox) -> None:
     scene = build_scene(session)
     booking = scene.book(session, scene.member_tr, status=BookingStatus.APPROVED)

@@ -7,8 +7,10 @@ SMTP server, which matters on SQLite where a transaction holds the write lock.
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from typing import Protocol
 
 from sqlalchemy import select
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
-    def send(self, message: object) -> None: ...
+    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass
@@ -46,19 +48,29 @@ def why_not_send(message: OutboxMessage, now: datetime) -> str | None:
     """The reason a claimed message must not go out any more, or None.
 
     A reminder whose booking has already started (the sender was down) or is
-    no longer approved is dropped and the reason recorded; everything else is
+    no longer approved is dropped and the reason recorded; so is an escalation
+    of a request that was decided or has started meanwhile. Everything else is
     sent even when late.
     """
-    if message.kind != kinds.REMINDER:
+    if message.kind not in kinds.ABOUT_UPCOMING:
         return None
     booking = message.booking
     if booking is None:
         return "booking deleted"
-    if booking.status != BookingStatus.APPROVED:
+    wanted = BookingStatus.APPROVED if message.kind == kinds.REMINDER else BookingStatus.PENDING
+    if booking.status != wanted:
         return f"booking {booking.status.value}"
     if booking.start_at <= now:
         return f"too late: the booking started at {booking.start_at.isoformat()}"
     return None
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """True when retrying cannot help: the server refused the recipient for good (5xx)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return False
 
 
 def send_due(
@@ -132,7 +144,7 @@ def _send_one(
         session.rollback()
         status = outbox.mark_failed_attempt(
             session, message_id, token, now, f"{type(exc).__name__}: {exc}",
-            max_attempts=max_attempts,
+            max_attempts=1 if is_permanent(exc) else max_attempts,
         )
         session.commit()
         (report.failed if status == OutboxStatus.FAILED else report.retrying).append(message_id)
