@@ -517,3 +517,32 @@ def test_pages_get_absolute_feed_urls_and_subscribe_links(app):
                                    "webcal%3A%2F%2Flocalhost%2Frooms%2F3%2Fcalendar.ics")
         assert links["outlook"].endswith("url=http%3A%2F%2Flocalhost%2Frooms%2F3%2Fcalendar.ics")
         assert globals_["webcal_url"]("https://x.org/a.ics") == "webcal://x.org/a.ics"
+
+
+def test_a_rejected_request_leaves_the_organisation_feed_and_moves_last_modified_on(
+    client, session, scene
+):
+    token = _token_for_org(session, scene["member"], scene["org"])
+    url = f"/feeds/{token}.ics"
+    pending = scene["pending"]
+    pending.updated_at = utcnow() - timedelta(seconds=10)  # the feed's latest change
+    session.commit()
+    before = client.get(url)
+    assert _uid(pending) in _events(before)
+    pending.status = BookingStatus.REJECTED
+    pending.sequence += 1
+    pending.updated_at = utcnow()
+    session.commit()
+    after = client.get(url, headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200
+    assert after.last_modified > before.last_modified
+    assert _uid(pending) not in _events(after)
+
+
+def test_a_new_pending_request_does_not_touch_public_validators(client, session, scene):
+    url = f"/rooms/{scene['room'].id}/calendar.ics"
+    before = client.get(url)
+    make_booking(session, scene["room"], _at(9), 60, BookingStatus.PENDING, scene["org"])
+    session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 304

@@ -79,6 +79,7 @@ class FeedWindow:
 class FeedScope:
     """What one feed shows, resolved from a room, a center or a token."""
 
+    kind: str  # "room", "center", "organization" or "staff"
     key: str  # "room-3", "center-1", "organization-7", "staff-12"
     name: str
     timezone: str
@@ -124,6 +125,7 @@ def room_scope(session: Session, room_id: int) -> FeedScope:
     if room is None or not room.is_active or not room.center.is_active:
         raise NotFound(_l("Oda bulunamadı."))
     return FeedScope(
+        kind="room",
         key=f"room-{room.id}",
         name=f"{room.name} — {room.center.name}",
         timezone=room.center.timezone,
@@ -142,6 +144,7 @@ def center_scope(session: Session, center_id: int) -> FeedScope:
         select(Room).options(lazyload(Room.feature_rows)).where(Room.center_id == center.id)
     ).all()
     return FeedScope(
+        kind="center",
         key=f"center-{center.id}",
         name=center.name,
         timezone=center.timezone,
@@ -154,6 +157,7 @@ def center_scope(session: Session, center_id: int) -> FeedScope:
 
 def _organization_scope(organization: Organization, default_timezone: str) -> FeedScope:
     return FeedScope(
+        kind="organization",
         key=f"organization-{organization.id}",
         name=organization.name,
         timezone=default_timezone,
@@ -177,6 +181,7 @@ def _staff_scope(session: Session, user: User, default_timezone: str) -> FeedSco
     ).all()
     zones = sorted({c.timezone for c in centers})
     return FeedScope(
+        kind="staff",
         key=f"staff-{user.id}",
         name=", ".join(c.name for c in centers),
         timezone=zones[0] if len(zones) == 1 else default_timezone,
@@ -193,12 +198,12 @@ def _staff_scope(session: Session, user: User, default_timezone: str) -> FeedSco
 def calendar_name(scope: FeedScope, language: str) -> str:
     """The calendar's display name (NAME and X-WR-CALNAME)."""
     words = texts(language)
-    if scope.key.startswith("organization-"):
+    if scope.kind == "organization":
         return f"{scope.name} — {words['bookings']}"
-    if scope.key.startswith("staff-"):
-        return f"{words['center_bookings']}: {scope.name}" if scope.name else words[
-            "center_bookings"
-        ]
+    if scope.kind == "staff" and scope.name:
+        return f"{words['center_bookings']}: {scope.name}"
+    if scope.kind == "staff":
+        return words["center_bookings"]
     return scope.name
 
 
@@ -333,8 +338,10 @@ def token_scope(session: Session, token: str, default_timezone: str) -> FeedScop
 # --- queries ----------------------------------------------------------------
 
 
-def _scope_filter(scope: FeedScope) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Booking.status.in_(scope.statuses)]
+def _scope_filter(
+    scope: FeedScope, statuses: tuple[BookingStatus, ...]
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Booking.status.in_(statuses)]
     if scope.room_ids is not None:
         conditions.append(Booking.room_id.in_(scope.room_ids))
     if scope.organization_id is not None:
@@ -365,7 +372,7 @@ def feed_bookings(session: Session, scope: FeedScope, window: FeedWindow) -> lis
             joinedload(Booking.organization),
         )
         .where(
-            *_scope_filter(scope),
+            *_scope_filter(scope, scope.statuses),
             Booking.end_at > window.start,
             Booking.start_at < window.end,
             or_(Booking.status != BookingStatus.CANCELLED, cancelled_ok),
@@ -375,13 +382,29 @@ def feed_bookings(session: Session, scope: FeedScope, window: FeedWindow) -> lis
     return list(session.scalars(query).unique().all())
 
 
+def _fingerprint_statuses(scope: FeedScope) -> tuple[BookingStatus, ...]:
+    """Statuses whose changes may change the feed.
+
+    Public feeds: approved and cancelled — a booking only leaves "approved"
+    for "cancelled", which stays counted, and pending requests must not move
+    a public feed's validators. Private feeds: every status, because a
+    pending request that is rejected leaves the feed and must still move
+    Last-Modified forward.
+    """
+    return tuple(BookingStatus) if scope.private else scope.statuses
+
+
 def fingerprint(session: Session, scope: FeedScope) -> Fingerprint:
     """Count and latest change over *all* the feed's bookings, not only the window.
 
-    One aggregate query. Counting outside the window too means a booking moved
-    out of it, or cancelled, still moves ``last_changed`` forward, so
-    Last-Modified never goes backwards (Apple revalidates with it alone).
-    Organisation names appear in the events, so their changes count as well.
+    One aggregate query. Counting outside the window too means a booking that
+    moved out of it, or was cancelled or rejected, still moves
+    ``last_changed`` forward, so Last-Modified does not go backwards (Apple
+    revalidates with it alone). Organisation names appear in the events, so
+    their changes count as well. One case is left: a booking moved to
+    another room leaves this room's count, so the ETag changes at once, but
+    Last-Modified may fall back to an older change; the window's daily
+    anchor then moves it forward by the next midnight (UTC) at the latest.
     """
     if scope.room_ids == ():
         return Fingerprint(0, scope.changed_at)
@@ -393,7 +416,7 @@ def fingerprint(session: Session, scope: FeedScope) -> Fingerprint:
         )
         .select_from(Booking)
         .outerjoin(Organization, Organization.id == Booking.organization_id)
-        .where(*_scope_filter(scope))
+        .where(*_scope_filter(scope, _fingerprint_statuses(scope)))
     ).one()
     # Aggregates bypass the column type on SQLite: read the naive UTC text back.
     return Fingerprint(
