@@ -546,3 +546,39 @@ def test_a_new_pending_request_does_not_touch_public_validators(client, session,
     session.commit()
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 304
+
+
+def test_the_booking_engine_drives_the_public_feed(client, session, scene):
+    """End to end with the real services: request, approve, cancel."""
+    from booking.services import bookings as engine
+
+    staff = make_user(session, role=Role.STAFF, centers=[scene["center"]])
+    room, member = scene["room"], scene["member"]
+
+    def request(days: int) -> engine.BookingRequest:
+        return engine.BookingRequest(room_id=room.id, title="Panel: kent ve çevre",
+                                     start=_at(days), end=_at(days) + timedelta(hours=2),
+                                     expected_attendees=30, is_public=True)
+
+    kept = engine.create_booking(session, member, request(20), utcnow()).bookings[0]
+    withdrawn = engine.create_booking(session, member, request(21), utcnow()).bookings[0]
+    session.commit()
+    url = f"/rooms/{room.id}/calendar.ics"
+    assert _uid(kept) not in _events(client.get(url))  # pending: not public
+
+    engine.approve_booking(session, staff, kept.id, utcnow())
+    engine.cancel_booking(session, member, withdrawn.id, None, utcnow())
+    session.commit()
+    approved = client.get(url)
+    event = _events(approved)[_uid(kept)]
+    assert (str(event["STATUS"]), event.decoded("SEQUENCE")) == ("CONFIRMED", 1)
+    assert _uid(withdrawn) not in _events(approved)  # cancelled while pending
+
+    engine.cancel_booking(session, member, kept.id, "Ertelendi", utcnow())
+    session.commit()
+    cancelled = client.get(url, headers={"If-None-Match": approved.headers["ETag"]})
+    assert cancelled.status_code == 200
+    event = _events(cancelled)[_uid(kept)]
+    assert (str(event["STATUS"]), event.decoded("SEQUENCE")) == ("CANCELLED", 2)
+    seen = {e["uid"]: e for e in icaljs(cancelled.data)["events"]}
+    assert (seen[_uid(kept)]["status"], seen[_uid(kept)]["sequence"]) == ("CANCELLED", 2)
