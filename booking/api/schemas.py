@@ -168,7 +168,7 @@ class UserCreate(StrictIn):
 class OrganizationQuery(QueryIn):
     verified: bool | None = None
     page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=MAX_ID)
+    per_page: int = Field(50, ge=1, description="Capped at the server's API_MAX_PER_PAGE.")
 
 
 class OrganizationPage(Out):
@@ -216,7 +216,7 @@ class CenterOut(Out):
 
 class CenterQuery(QueryIn):
     page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=MAX_ID)
+    per_page: int = Field(50, ge=1, description="Capped at the server's API_MAX_PER_PAGE.")
 
 
 class CenterPage(Out):
@@ -279,7 +279,7 @@ class RoomQuery(QueryIn):
     min_capacity: int | None = Field(None, ge=0, le=MAX_ATTENDEES)
     feature: list[Feature] = Field(default_factory=list, description="Repeat for several.")
     page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=MAX_ID)
+    per_page: int = Field(50, ge=1, description="Capped at the server's API_MAX_PER_PAGE.")
 
 
 class RoomPage(Out):
@@ -402,7 +402,7 @@ class BookingQuery(QueryIn):
     from_: DateTimeIn | None = Field(None, alias="from", description="Bookings ending after this.")
     to: DateTimeIn | None = Field(None, description="Bookings starting before this.")
     page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=MAX_ID, description="Capped at API_MAX_PER_PAGE.")
+    per_page: int = Field(50, ge=1, description="Capped at the server's API_MAX_PER_PAGE.")
 
 
 class BookingPage(Out):

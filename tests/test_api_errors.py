@@ -1,0 +1,117 @@
+"""Every error under /api/ is problem+json, and no malformed input is a 500."""
+from __future__ import annotations
+
+import pytest
+
+from tests.api_support import api, assert_problem, at, iso, scene  # noqa: F401 - fixtures
+
+
+def test_unknown_paths_under_the_api_are_404_problems(api, scene):
+    for path in ("/nothing-here", "/bookings/abc", "/bookings/0"):
+        body = assert_problem(api.get(path, scene.admin), 404)
+        assert body["type"].endswith("#problem-not-found")
+    assert_problem(api.client.get("/api/v2/bookings"), 404)
+
+
+def test_ids_beyond_the_database_range_are_404_not_405(api, scene):
+    for method in ("GET", "PATCH"):
+        assert_problem(api.call(method, "/bookings/99999999999999999999", scene.admin, json={}), 404)
+    assert_problem(api.post("/bookings/2147483648/approve", scene.admin), 404)
+
+
+def test_a_wrong_method_is_a_405_problem_with_allow(api, scene):
+    response = api.call("PUT", "/centers", scene.admin)
+    assert_problem(response, 405)
+    assert "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("raw", [b"{", b"{'a': 1}", b'{"title": "x",}', b"\xff\xfe\x00",
+                                 b'{"title": "\\ud800"}', b"nul\x00"])
+def test_malformed_json_or_bad_utf8_is_a_400_problem(api, scene, raw):
+    response = api.post("/bookings", scene.member, data=raw, content_type="application/json")
+    body = assert_problem(response, 400)
+    assert body["type"].endswith("#problem-malformed-request")
+
+
+def test_json_that_is_not_an_object_is_a_422_problem(api, scene):
+    for raw in (b"[]", b"42", b'"text"', b"null"):
+        response = api.post("/bookings", scene.member, data=raw, content_type="application/json")
+        assert assert_problem(response, 422)["errors"]
+
+
+def test_a_body_that_is_not_json_is_415(api, scene):
+    response = api.post("/bookings", scene.member, data="room_id=1", content_type="text/plain")
+    assert_problem(response, 415)
+
+
+@pytest.mark.parametrize("app_config", [{"API_MAX_BODY_BYTES": 1000}])
+def test_a_body_over_the_limit_is_413(api, scene):
+    response = api.post("/bookings", scene.member, json={"title": "x" * 5000})
+    assert_problem(response, 413)
+
+
+def _booking(scene, **changes):
+    payload = {"room_id": scene.room.id, "title": "Toplantı", "start": iso(at(3, 10)),
+               "end": iso(at(3, 12)), "expected_attendees": 10}
+    payload.update(changes)
+    return payload
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"room_id": "1"}, "room_id"),
+    ({"room_id": -3}, "room_id"),
+    ({"room_id": 10**40}, "room_id"),
+    ({"expected_attendees": -1}, "expected_attendees"),
+    ({"expected_attendees": 1.5}, "expected_attendees"),
+    ({"expected_attendees": True}, "expected_attendees"),
+    ({"title": "x" * 100_000}, "title"),
+    ({"title": "a\u0000b"}, "title"),
+    ({"title": ["list"]}, "title"),
+    ({"start": "yesterday"}, "start"),
+    ({"start": "2030-02-30T10:00:00"}, "start"),
+    ({"start": "0001-01-01T00:00:00+14:00"}, "start"),
+    ({"start": "9999-12-31T23:59:59-12:00"}, "start"),
+    ({"start": 1700000000}, "start"),
+    ({"kind": "party"}, "kind"),
+    ({"is_public": "yes"}, "is_public"),
+    ({"surprise": 1}, "surprise"),
+    ({"recurrence": {"freq": "hourly", "count": 2}}, "recurrence.freq"),
+    ({"recurrence": {"freq": "weekly", "count": 10**6}}, "recurrence.count"),
+    ({"recurrence": {"freq": "weekly", "until": "2030-13-01"}}, "recurrence.until"),
+    ({"recurrence": {"freq": "weekly", "count": 3, "byweekday": ["XX"]}}, "recurrence.byweekday.0"),
+])
+def test_malformed_members_are_422_with_the_field_named(api, scene, changes, field):
+    body = assert_problem(api.post("/bookings", scene.member, json=_booking(scene, **changes)), 422)
+    assert field in {error["field"] for error in body["errors"]}, body["errors"]
+
+
+@pytest.mark.parametrize("query", [
+    "page=0", "page=-1", "page=abc", "page=99999999999999999999", "per_page=0",
+    "from=not-a-date", "to=2030-02-30", "status=weird", "room_id=-1", "center_id=1e9",
+])
+def test_malformed_query_parameters_are_422(api, scene, query):
+    assert_problem(api.get(f"/bookings?{query}", scene.admin), 422)
+
+
+def test_huge_per_page_is_capped_not_refused(api, scene):
+    body = api.get("/bookings?per_page=99999999999", scene.admin).get_json()
+    assert body["per_page"] == 200
+
+
+def test_an_unexpected_exception_is_a_500_problem_without_internals(app, scene):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def explode():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/api/v1/_explode", "explode_for_test", explode)
+    response = app.test_client().get("/api/v1/_explode")
+    body = assert_problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert body["title"] == "Internal Server Error"
+
+
+def test_html_pages_keep_their_own_error_pages(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.mimetype != "application/problem+json"
