@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
@@ -14,7 +13,6 @@ from werkzeug.test import TestResponse
 from booking.models import Booking, BookingStatus, Organization, Room, User
 from booking.services.tokens import create_token
 from tests.factories import make_booking
-from tests.scene import Scene, build_scene
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 PROBLEM = "application/problem+json"
@@ -85,13 +83,3 @@ def booking_row(session: Session, room: Room, days: int, hour: int, minutes: int
     session.commit()
     return booking
 
-
-@pytest.fixture
-def scene(session: Session) -> Scene:
-    """The booking-engine test world (one center, rooms, two organisations, people)."""
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client: FlaskClient, session: Session) -> Api:
-    return Api(client, session)

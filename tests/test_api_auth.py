@@ -8,8 +8,19 @@ from sqlalchemy import select
 
 from booking.extensions import limiter
 from booking.models import ApiToken
-from tests.api_support import api, assert_problem, scene  # noqa: F401 - fixtures
+from tests.api_support import Api, assert_problem
 from tests.factories import PASSWORD
+from tests.scene import build_scene
+
+
+@pytest.fixture
+def scene(session):
+    return build_scene(session)
+
+
+@pytest.fixture
+def api(client, session):
+    return Api(client, session)
 
 
 def _login(client, user) -> None:
@@ -115,8 +126,8 @@ def test_cookie_session_writes_need_the_csrf_token_bearer_writes_do_not(api, sce
     body = assert_problem(api.post("/centers", json={"name": "Bornova Merkezi"}), 400)
     assert "CSRF" in body["detail"]
     with client.application.test_request_context():
-        from flask_wtf.csrf import generate_csrf
         from flask import session as flask_session
+        from flask_wtf.csrf import generate_csrf
 
         token = generate_csrf()
         raw = dict(flask_session)

@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import api, assert_problem, at, iso, scene  # noqa: F401 - fixtures
+from tests.api_support import Api, assert_problem, at, iso
+from tests.scene import build_scene
+
+
+@pytest.fixture
+def scene(session):
+    return build_scene(session)
+
+
+@pytest.fixture
+def api(client, session):
+    return Api(client, session)
 
 
 def test_unknown_paths_under_the_api_are_404_problems(api, scene):
