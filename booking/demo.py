@@ -38,6 +38,7 @@ from booking.models import (
     Role,
     Room,
     User,
+    new_session_nonce,
     utcnow,
 )
 from booking.services.accounts import hash_password
@@ -120,8 +121,8 @@ def _create_city(session: Session) -> City:
     session.execute(insert(User), [
         {"email": o.member_email, "name": o.member_name, "password_hash": password_hash,
          "role": Role.MEMBER, "organization_id": o.id, "language": "tr",
-         "session_nonce": f"demo{n:06d}", "created_at": now}
-        for n, o in enumerate(orgs)
+         "session_nonce": new_session_nonce(), "created_at": now}
+        for o in orgs
     ])
     admin = User(email=ADMIN_EMAIL, name="Demo Yönetici", password_hash=password_hash,
                  role=Role.ADMIN)

@@ -110,6 +110,7 @@ def _check_every_rule(session: Session) -> None:
         assert booking.start_at - booking.created_at <= timedelta(days=room.max_advance_days)
 
 
+@pytest.mark.slow
 def test_seed_demo_gives_the_citys_2024_figures_and_keeps_every_rule(runner, session, client):
     session.commit()
     started = time.perf_counter()
@@ -151,6 +152,7 @@ def test_seed_demo_gives_the_citys_2024_figures_and_keeps_every_rule(runner, ses
     assert "228 program düzenledi" in page and "toplam 118.343 kişi katıldı" in page
 
 
+@pytest.mark.slow
 def test_the_demo_year_looks_like_a_real_city(runner, session):
     session.commit()
     _seed(runner)
@@ -183,6 +185,7 @@ def test_the_demo_year_looks_like_a_real_city(runner, session):
     assert created == sum(statuses.values())
 
 
+@pytest.mark.slow
 def test_running_seed_demo_again_adds_nothing_and_another_year_adds_its_own(runner, session):
     session.commit()
     _seed(runner)

@@ -279,3 +279,11 @@ def test_csv_downloads_parse_with_turkish_characters(client, page_scene):
     assert {row[7] for row in rows[1:]} == {"Onaylandı"}
     assert rows[0][11] == "Gerçekleşen katılımcı"
     assert client.get(f"/reports/bookings.csv?year=2024&center_id={other}").status_code == 404
+
+
+def test_staff_without_centers_get_an_empty_report(session):
+    make_booking(session, make_room(session), at(2024, 2, 1, 9), status=APPROVED)
+    staff = make_user(session, Role.STAFF)
+    report = reports.summary(session, staff, 2024)
+    assert totals(report) == (0, 0, 0) and report["by_center"] == []
+    assert reports.years_with_bookings(session, staff) == []

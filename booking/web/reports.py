@@ -6,7 +6,6 @@ has no sign-in page).
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from babel.dates import get_month_names
@@ -24,7 +23,7 @@ from flask_login import current_user
 
 from booking.extensions import db, login_manager
 from booking.labels import CATEGORY_LABELS, label
-from booking.models import Role, User
+from booking.models import Role, User, utcnow
 from booking.report_csv import bookings_csv, summary_csv
 from booking.services import reports
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
@@ -52,7 +51,7 @@ def _month_names() -> list[str]:
 def _choice(actor: User) -> tuple[int, int | None, list[int]]:
     """The year and center asked for, defaulting to the latest year with bookings."""
     years = reports.years_with_bookings(db.session, actor)
-    this_year = datetime.now().year
+    this_year = utcnow().year
     default = max((y for y in years if y <= this_year), default=this_year)
     year = request.args.get("year", default=default, type=int)
     center_id = request.args.get("center_id", default=None, type=int)
