@@ -3,13 +3,19 @@ to the real clock (the pages use the current time, unlike the engine tests)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
+from booking.extensions import db
 from booking.models import User
 from tests.factories import PASSWORD
+from tests.scene import Scene, build_scene
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
@@ -43,3 +49,25 @@ def csrf_token(html: str) -> str:
         r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@contextmanager
+def database(app: Flask) -> Iterator[Session]:
+    """A session in its own app context, closed at the end of the block.
+
+    The web tests do not hold the ``session`` fixture's app context while they
+    make requests: a request inside a held app context would share its ``g``
+    (and so Flask-Login's cached user) with every other request of the test.
+    """
+    with app.app_context():
+        try:
+            yield db.session
+        finally:
+            # close(), not rollback(): loaded objects stay readable after the block.
+            db.session.close()
+            db.session.remove()
+
+
+def scene_for(app: Flask) -> Scene:
+    with database(app) as session:
+        return build_scene(session)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -160,7 +160,9 @@ def register_organization(
     if not org_name:
         errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
     elif session.scalar(
-        select(Organization.id).where(func.lower(Organization.name) == org_name.lower())
+        select(Organization.id).where(or_(
+            # SQLite's lower() folds ASCII only: the exact name must be caught too.
+            Organization.name == org_name, func.lower(Organization.name) == org_name.lower()))
     ):
         errors.append(FieldError("organization.name", _l("Bu adla kayıtlı bir kuruluş var.")))
     try:
