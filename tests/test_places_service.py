@@ -121,3 +121,13 @@ def test_update_center_keeps_its_own_name_and_changes_zone(session, admin):
     places.update_center(session, admin, center.id, name="Çankaya", timezone="Europe/Berlin",
                          is_active=False)
     assert (center.timezone, center.is_active) == ("Europe/Berlin", False)
+
+
+def test_names_clash_regardless_of_turkish_case(session, admin):
+    center = places.create_center(session, admin, name="Üsküdar Merkezi")
+    with pytest.raises(RuleViolation) as exc:
+        places.create_center(session, admin, name="üsküdar merkezi")
+    assert _fields(exc) == {"name"}
+    places.create_room(session, admin, center_id=center.id, name="Çalıştay Odası", capacity=5)
+    with pytest.raises(RuleViolation):
+        places.create_room(session, admin, center_id=center.id, name="çalıştay odası", capacity=5)

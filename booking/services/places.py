@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from booking.models import FEATURES, Center, Room, User, utcnow
@@ -102,6 +102,14 @@ def _check_int(values: dict[str, Any], key: str, low: int, high: int,
     return True
 
 
+def _name_taken(session: Session, rows: Select[Any], name: str, own_id: int | None) -> bool:
+    """Names compare without case in Python: SQLite's lower() knows only ASCII,
+    and "Üsküdar" must clash with "üsküdar". Centers and rooms are few."""
+    wanted = name.casefold()
+    return any(other.casefold() == wanted and row_id != own_id
+               for row_id, other in session.execute(rows))
+
+
 def _validate_center(session: Session, values: dict[str, Any], center_id: int | None) -> None:
     errors: list[FieldError] = []
     _clean_name(values, errors)
@@ -110,12 +118,9 @@ def _validate_center(session: Session, values: dict[str, Any], center_id: int | 
         errors.append(FieldError("timezone", _l("Geçerli bir saat dilimi girin (ör. Europe/Istanbul).")))
     if not isinstance(values.get("is_active"), bool):
         errors.append(FieldError("is_active", _l("Doğru ya da yanlış olmalı.")))
-    if values["name"]:
-        clash = select(Center.id).where(func.lower(Center.name) == values["name"].lower())
-        if center_id is not None:
-            clash = clash.where(Center.id != center_id)
-        if session.scalar(clash) is not None:
-            errors.append(FieldError("name", _l("Bu adla bir merkez zaten var.")))
+    if values["name"] and _name_taken(session, select(Center.id, Center.name), values["name"],
+                                      center_id):
+        errors.append(FieldError("name", _l("Bu adla bir merkez zaten var.")))
     if errors:
         raise RuleViolation(errors)
 
@@ -152,13 +157,10 @@ def _validate_room(session: Session, values: dict[str, Any], center_id: int,
                                                     "%(known)s", codes=", ".join(unknown),
                                                     known=", ".join(FEATURES))))
         values["features"] = sorted(set(features))
-    if values["name"]:
-        clash = select(Room.id).where(Room.center_id == center_id,
-                                      func.lower(Room.name) == values["name"].lower())
-        if room_id is not None:
-            clash = clash.where(Room.id != room_id)
-        if session.scalar(clash) is not None:
-            errors.append(FieldError("name", _l("Bu merkezde bu adla bir salon zaten var.")))
+    if values["name"] and _name_taken(
+            session, select(Room.id, Room.name).where(Room.center_id == center_id),
+            values["name"], room_id):
+        errors.append(FieldError("name", _l("Bu merkezde bu adla bir salon zaten var.")))
     if errors:
         raise RuleViolation(errors)
 
