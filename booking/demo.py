@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from booking.demo_city import (
@@ -264,5 +264,8 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     plan = plan_year(random.Random(f"demo:{seed}:{year}"), year, now, city.rooms, city.orgs)
     _write_year(session, city, plan)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, so the first reports plan with real row counts.
+        session.execute(text("ANALYZE bookings"))
     return SeedResult(year, created_city, True, f"{year} yılı demo verisi yüklendi.",
                       _counts(plan), logins)
