@@ -6,6 +6,8 @@ errors the views attach to these fields.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,7 +31,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -190,9 +191,14 @@ class BookingForm(FlaskForm):
     until = Date(_l("Son tarih"), validators=[Optional()])
     skip_conflicts = BooleanField(_l("Çakışan tarihleri atla, kalanları ayır"))
 
-    def validate_until(self, field: Date) -> None:
-        if self.freq.data and self.count.data is None and field.data is None:
-            raise ValidationError(_l("Tekrar sayısı ya da son tarih girin."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A repetition needs a count or a last date (both fields are optional alone)."""
+        valid = super().validate(extra_validators)
+        if self.freq.data and self.count.data is None and self.until.data is None \
+                and not self.until.errors:
+            self.until.errors = [*self.until.errors, _l("Tekrar sayısı ya da son tarih girin.")]
+            return False
+        return valid
 
 
 class ChangeBookingForm(FlaskForm):
