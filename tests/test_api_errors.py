@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
-from tests.api_support import Api, assert_problem, at, iso
+from booking.services import bookings as engine
+from tests.api_support import Api, assert_problem, at, booking_row, iso
 from tests.scene import build_scene
 
 
@@ -126,3 +128,35 @@ def test_html_pages_keep_their_own_error_pages(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response.mimetype != "application/problem+json"
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def _flaky(real, failures: int, calls: list[int]):
+    def call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise OperationalError("UPDATE bookings …", {}, _Deadlock("deadlock detected"))
+        return real(*args, **kwargs)
+
+    return call
+
+
+def test_a_deadlock_is_retried_once_and_then_succeeds(api, scene, session, monkeypatch):
+    booking = booking_row(session, scene.room, 3, 10, organization=scene.org)
+    calls: list[int] = []
+    monkeypatch.setattr(engine, "cancel_booking", _flaky(engine.cancel_booking, 1, calls))
+    response = api.post(f"/bookings/{booking.id}/cancel", scene.member)
+    assert response.status_code == 200 and response.get_json()["status"] == "cancelled"
+    assert len(calls) == 2
+
+
+def test_a_second_deadlock_is_a_503_problem(api, scene, session, monkeypatch):
+    booking = booking_row(session, scene.room, 3, 10, organization=scene.org)
+    calls: list[int] = []
+    monkeypatch.setattr(engine, "cancel_booking", _flaky(engine.cancel_booking, 2, calls))
+    response = api.post(f"/bookings/{booking.id}/cancel", scene.member)
+    assert_problem(response, 503)
+    assert len(calls) == 2 and response.headers["Retry-After"]
