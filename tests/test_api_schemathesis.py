@@ -110,3 +110,18 @@ def test_the_document_is_openapi_3_1_and_covers_the_spec_table(client, session):
         "category", "start", "end", "expected_attendees", "actual_attendees", "status",
         "status_reason", "is_public", "series_id", "created_at", "updated_at"}
     assert at(1, 10).tzinfo is not None
+
+
+def test_the_reference_page_is_rendered_from_the_document_without_external_assets(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    for path, operations in doc["paths"].items():
+        for operation in operations.values():
+            assert f'id="{operation["operationId"]}"' in html
+        assert path in html
+    for name in doc["components"]["schemas"]:
+        assert f'id="schema-{name}"' in html
+    assert 'id="problem-conflict"' in html
+    assert "cdn" not in html.lower() and "<script" not in html
