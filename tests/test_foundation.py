@@ -46,7 +46,7 @@ def test_init_db_is_idempotent_and_upgrades_an_older_database(app, runner):
     again = runner.invoke(args=["init-db"])
     assert again.exit_code == 0, again.output
     with app.app_context():
-        assert current_revision() == "0001"
+        assert current_revision() == "0002"
 
 
 def test_create_user_command_adds_a_staff_member_for_a_center(app, runner, session):

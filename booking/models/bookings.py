@@ -44,6 +44,11 @@ ALLOWED_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
 }
 
 
+# The predicate of the partial index below, as SQL text. A bound parameter
+# (status = :status) would not let PostgreSQL's generic plans or SQLite use it.
+APPROVED_ONLY = text("status = 'approved'")
+
+
 class BookingKind(enum.StrEnum):
     MEETING = "meeting"
     # Co-organised with the municipality.
@@ -105,6 +110,15 @@ class Booking(Base):
         Index("ix_bookings_room_period", "room_id", "start_at", "block_end"),
         Index("ix_bookings_status_start", "status", "start_at"),
         Index("ix_bookings_organization_start", "organization_id", "start_at"),
+        # Approved bookings only, with every column free/busy needs: availability
+        # and conflict checks read it alone (index-only scan; docs/performance.md).
+        # Queries must say status = 'approved' literally to use it (APPROVED_ONLY).
+        Index(
+            "ix_bookings_approved_room_period",
+            "room_id", "start_at", "block_end", "end_at",
+            postgresql_where=APPROVED_ONLY,
+            sqlite_where=APPROVED_ONLY,
+        ),
         # PostgreSQL keeps the no-overlap invariant itself; SQLite uses triggers
         # created by the migration (see migrations/versions/0001_initial.py).
         ExcludeConstraint(
