@@ -223,8 +223,16 @@ class IssuedToken:
 
 
 def _check_owner(
-    session: Session, actor: User, organization_id: int | None, user_id: int | None
+    session: Session,
+    actor: User,
+    organization_id: int | None,
+    user_id: int | None,
+    *,
+    issuing: bool = False,
 ) -> None:
+    """Members: their organisation's token; staff and admins: any organisation's.
+    Staff: their own staff token; admins: anyone's. An owner the actor may not
+    see is NotFound (a 404, not a 403, as everywhere)."""
     if (organization_id is None) == (user_id is None):
         raise ValueError("give exactly one of organization_id and user_id")
     if organization_id is not None:
@@ -236,7 +244,7 @@ def _check_owner(
     owner = session.get(User, user_id)
     if owner is None or not (actor.id == owner.id or actor.is_admin):
         raise NotFound(_l("Kullanıcı bulunamadı."))
-    if not owner.is_staff:
+    if issuing and not owner.is_staff:
         raise NotAllowed(_l("Merkez takvimi yalnızca görevliler ve yöneticiler içindir."))
 
 
@@ -284,6 +292,7 @@ def issue_token(
     organisation's; staff create their own, admins anyone's. Earlier tokens of
     the same owner stop working at once.
     """
+    _check_owner(session, actor, organization_id, user_id, issuing=True)
     revoke_tokens(session, actor, organization_id=organization_id, user_id=user_id, now=now)
     token = secrets.token_urlsafe(32)
     feed_token = FeedToken(

@@ -139,6 +139,8 @@ def _etag(
     parts = [
         FEED_FORMAT,
         scope.key,
+        scope.name,
+        scope.timezone,
         ",".join(map(str, scope.room_ids or ())),
         mark.key(),
         window.key(),
