@@ -54,7 +54,9 @@ def _start_session(user: accounts.User) -> None:
     language = session.get(SESSION_KEY)
     session.clear()
     if language:
+        # A language chosen just before signing in becomes the user's setting.
         session[SESSION_KEY] = language
+        user.language = language
     login_user(user)
     user.last_login_at = now()
     db.session.commit()

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -100,11 +101,16 @@ def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Ce
                 if item.kind == "closure":
                     cell.state, cell.label = "closed", item.reason or ""
                     break
+                if item.kind == "buffer":
+                    if cell.state == "free":
+                        cell.state, cell.label = "busy", gettext("hazırlık payı")
+                    continue
                 cell.state = "busy"
                 if item.booking is not None and viewer is not None and can_view(viewer, item.booking):
                     cell.booking = item.booking
                     cell.label = item.booking.title
-                    if current_user.organization_id == item.booking.organization_id:
+                    if current_user.organization_id is not None \
+                            and current_user.organization_id == item.booking.organization_id:
                         cell.state = "mine"
                 elif item.booking is not None and item.booking.is_public:
                     cell.label = item.booking.title
