@@ -104,7 +104,8 @@ def build_email(
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = Address(display_name=recipient_name or "", addr_spec=recipient)
-    message["Subject"] = subject
+    # A title with a line break must not break the header (or inject another).
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
