@@ -77,6 +77,8 @@ def machine(engine: Engine | None = None) -> dict[str, str]:
         "cpus": str(os.cpu_count()),
         "cpu model": _proc_value("/proc/cpuinfo", "model name") or platform.machine(),
         "memory": f"{int(memory.split()[0]) / 1024 / 1024:.1f} GiB" if memory else "unknown",
+        # Other work on the machine skews every figure: say how busy it was.
+        "load avg": " ".join(f"{v:.2f}" for v in os.getloadavg()) + " (1, 5, 15 min)",
     }
     if engine is not None:
         with engine.connect() as connection:

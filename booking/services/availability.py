@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.models import Booking, Center, Closure, Room, User
-from booking.services.conflicts import MAX_BLOCK_SPAN, approved_blocks, closures_for, is_approved
+from booking.services.conflicts import (
+    approved_blocks,
+    approved_spans,
+    center_closures,
+    closures_for,
+    is_free_in,
+)
 from booking.services.errors import NotFound, RuleViolation
 from booking.services.rules import check_times
 
@@ -115,8 +121,8 @@ def center_availability(
         .order_by(Room.name)
     ))
     pad = timedelta(minutes=max((room.buffer_minutes for room in rooms), default=0))
-    blocks = _approved_spans(session, [room.id for room in rooms], start - pad, end + pad)
-    closures = _center_closures(session, center_id, start, end)
+    blocks = approved_spans(session, [room.id for room in rooms], start - pad, end + pad)
+    closures = center_closures(session, center_id, start, end)
     return [
         _room_result(
             room,
@@ -156,53 +162,6 @@ def _room_result(
     return RoomAvailability(room, busy, _subtract(windows, taken))
 
 
-def _approved_spans(
-    session: Session, room_ids: list[int], start: datetime, end: datetime
-) -> dict[int, list[tuple[datetime, datetime, datetime]]]:
-    """(start, end, block end) of the approved bookings of these rooms whose
-    block meets [start, end), by room, in one query that reads only the columns
-    of ix_bookings_approved_room_period (an index-only scan on PostgreSQL)."""
-    spans: dict[int, list[tuple[datetime, datetime, datetime]]] = {}
-    if not room_ids:
-        return spans
-    rows = session.execute(
-        select(Booking.room_id, Booking.start_at, Booking.end_at, Booking.block_end)
-        .where(
-            Booking.room_id.in_(room_ids),
-            is_approved(),
-            Booking.start_at < end,
-            Booking.start_at > start - MAX_BLOCK_SPAN,
-            Booking.block_end > start,
-        )
-        .order_by(Booking.room_id, Booking.start_at)
-    )
-    for room_id, block_start, block_stop, block_end in rows:
-        spans.setdefault(room_id, []).append((block_start, block_stop, block_end))
-    return spans
-
-
-def _center_closures(
-    session: Session, center_id: int, start: datetime, end: datetime
-) -> list[Closure]:
-    """Closures of the center or of any of its rooms that meet [start, end)."""
-    return list(session.scalars(
-        select(Closure)
-        .where(Closure.center_id == center_id, Closure.start_at < end, Closure.end_at > start)
-        .order_by(Closure.start_at)
-    ))
-
-
-def _is_free(room: Room, spans: list[tuple[datetime, datetime, datetime]],
-             closures: list[Closure], start: datetime, end: datetime) -> bool:
-    """No approved block of the room meets [start, end + buffer) and no closure [start, end)."""
-    block_end = end + timedelta(minutes=room.buffer_minutes)
-    if any(s < block_end and start < b for s, _, b in spans):
-        return False
-    return not any(
-        c.start_at < end and start < c.end_at for c in closures if c.room_id in (None, room.id)
-    )
-
-
 def free_rooms(
     session: Session,
     center_id: int,
@@ -231,7 +190,7 @@ def free_rooms(
     if not candidates:
         return []
     pad = timedelta(minutes=max(room.buffer_minutes for room in candidates))
-    spans = _approved_spans(session, [room.id for room in candidates], start - pad, end + pad)
-    closures = _center_closures(session, center_id, start, end)
+    spans = approved_spans(session, [room.id for room in candidates], start - pad, end + pad)
+    closures = center_closures(session, center_id, start, end)
     return [room for room in candidates
-            if _is_free(room, spans.get(room.id, []), closures, start, end)]
+            if is_free_in(room, spans.get(room.id, []), closures, start, end)]
