@@ -160,3 +160,21 @@ def test_a_second_deadlock_is_a_503_problem(api, scene, session, monkeypatch):
     response = api.post(f"/bookings/{booking.id}/cancel", scene.member)
     assert_problem(response, 503)
     assert len(calls) == 2 and response.headers["Retry-After"]
+
+
+def test_messages_follow_the_users_language_then_accept_language(api, scene, session):
+    payload = {"room_id": scene.room.id, "title": "Toplantı", "start": iso(at(3, 10)),
+               "end": iso(at(3, 12)), "expected_attendees": 500}
+    turkish = assert_problem(api.post("/bookings", scene.member, json=payload), 422)
+    assert "en fazla 40 kişiliktir" in turkish["errors"][0]["message"]
+    scene.member.language = "en"
+    session.commit()
+    setting = assert_problem(api.post("/bookings", scene.member, json=payload,
+                                      headers={"Accept-Language": "tr"}), 422)
+    assert "at most 40 people" in setting["errors"][0]["message"]
+    day = at(3, 0).date()
+    backwards = f"/rooms/{scene.room.id}/availability?from={day}T12:00&to={day}T10:00"
+    anonymous = assert_problem(api.get(backwards, headers={"Accept-Language": "en"}), 422)
+    assert anonymous["errors"][0]["message"] == "The end of the range must be after its start."
+    default = assert_problem(api.get(backwards), 422)
+    assert default["errors"][0]["message"] == "Aralığın sonu başından sonra olmalı."

@@ -45,11 +45,25 @@ def identify_caller() -> None:
             raise _unauthorized("The token is unknown or revoked.")
         db.session.commit()  # last_used_at, when it was refreshed
         g.api_user, g.api_auth = user, "bearer"
+        # Flask-Login's current user for this request only (no session cookie is
+        # written), so the user's language setting chooses the messages' language.
+        g._login_user = user
         return
     if getattr(current_user, "is_authenticated", False):
         g.api_user, g.api_auth = current_user._get_current_object(), "session"
         if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
+
+
+@bp.teardown_request
+def forget_caller(_exc: BaseException | None) -> None:
+    """Forget the caller: ``g`` outlives the request when an application context
+    was already active (the CLI, tests), and neither a token's user nor the
+    language chosen for them may carry over to the next request."""
+    if g.pop("api_auth", None) == "bearer":
+        g.pop("_login_user", None)
+    g.pop("api_user", None)
+    g.pop("_flask_babel", None)
 
 
 def actor() -> User | None:
