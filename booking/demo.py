@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -26,7 +27,7 @@ from booking.demo_city import (
     organizations,
     slug,
 )
-from booking.demo_schedule import RoomSlot, YearPlan, plan_year
+from booking.demo_schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
 from booking.models import (
     AuditEntry,
     Booking,
@@ -64,6 +65,7 @@ class SeedResult:
     message: str
     counts: dict[str, int]
     logins: list[tuple[str, str]]
+    upcoming: dict[str, int] = field(default_factory=dict)
 
 
 class ForeignData(Exception):
@@ -164,8 +166,8 @@ def _load_city(session: Session, admin: User) -> City:
     return City(rooms, orgs, staff_by_center, admin.id)
 
 
-def _year_is_seeded(session: Session, city: City, year: int) -> bool:
-    start, end = local_bounds(year, "Europe/Istanbul")[0], local_bounds(year, "Europe/Istanbul")[12]
+def _has_bookings(session: Session, city: City, start: datetime, end: datetime) -> bool:
+    """Whether any booking of the demo rooms starts in [start, end)."""
     count = session.scalar(
         select(func.count(Booking.id)).where(
             Booking.room_id.in_([r.id for r in city.rooms] or [-1]),
@@ -175,14 +177,38 @@ def _year_is_seeded(session: Session, city: City, year: int) -> bool:
     return bool(count)
 
 
+def _seed_upcoming(session: Session, city: City, seed: int, now: datetime) -> dict[str, int]:
+    """This week and the next few, once: bookings to see in today's calendars and
+    requests in the staff queue. Skipped when those weeks already have bookings."""
+    if not city.rooms:
+        return {}
+    zone = ZoneInfo(city.rooms[0].zone)
+    first, last = upcoming_window(now, city.rooms[0].zone)
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+    if _has_bookings(session, city, start, end):
+        return {}
+    plan = plan_upcoming(random.Random(f"demo:{seed}:upcoming:{first}"), now, city.rooms,
+                         city.orgs)
+    known = set(session.execute(
+        select(Closure.center_id, Closure.start_at)
+        .where(Closure.source == "holiday", Closure.start_at >= start, Closure.start_at < end)
+    ).all())
+    plan.closures = [c for c in plan.closures
+                     if c.source != "holiday" or (c.center_id, c.start) not in known]
+    _write_year(session, city, plan)
+    return _counts(plan)
+
+
 def _write_year(session: Session, city: City, plan: YearPlan) -> None:
     """Bulk-insert the planned year: closures, series, bookings, audit trail."""
-    session.execute(insert(Closure), [
-        {"center_id": c.center_id, "room_id": c.room_id, "start_at": c.start, "end_at": c.end,
-         "reason": c.reason, "source": c.source, "created_by_id": city.admin_id,
-         "created_at": min(c.start - timedelta(days=30), utcnow())}
-        for c in plan.closures
-    ])
+    if plan.closures:
+        session.execute(insert(Closure), [
+            {"center_id": c.center_id, "room_id": c.room_id, "start_at": c.start, "end_at": c.end,
+             "reason": c.reason, "source": c.source, "created_by_id": city.admin_id,
+             "created_at": min(c.start - timedelta(days=30), utcnow())}
+            for c in plan.closures
+        ])
     members = dict(session.execute(
         select(User.organization_id, func.min(User.id))
         .where(User.role == Role.MEMBER).group_by(User.organization_id)).all())
@@ -208,6 +234,8 @@ def _write_year(session: Session, city: City, plan: YearPlan) -> None:
             "sequence": changes, "created_at": b.created_at,
             "updated_at": max(h[3] for h in b.history),
         })
+    if not rows:
+        return
     booking_ids = session.scalars(
         insert(Booking).returning(Booking.id, sort_by_parameter_order=True), rows
     ).all()
@@ -236,6 +264,7 @@ def _counts(plan: YearPlan) -> dict[str, int]:
         "attendees": sum(b.actual or 0 for b in approved),
         "cancelled": sum(1 for b in plan.bookings if b.status == BookingStatus.CANCELLED),
         "rejected": sum(1 for b in plan.bookings if b.status == BookingStatus.REJECTED),
+        "pending": sum(1 for b in plan.bookings if b.status == BookingStatus.PENDING),
     }
 
 
@@ -256,16 +285,21 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     else:
         city = _load_city(session, admin)
     logins = demo_logins(session)
-    if _year_is_seeded(session, city, year):
-        return SeedResult(year, created_city, False,
-                          f"Demo verisi zaten yüklü: {year} yılının rezervasyonları mevcut; "
-                          "hiçbir şey eklenmedi.", {}, logins)
-    # str seeds are hashed with SHA-512: the same (seed, year) gives the same year.
-    plan = plan_year(random.Random(f"demo:{seed}:{year}"), year, now, city.rooms, city.orgs)
-    _write_year(session, city, plan)
+    bounds = local_bounds(year, "Europe/Istanbul")
+    counts: dict[str, int] = {}
+    if _has_bookings(session, city, bounds[0], bounds[12]):
+        message = (f"Demo verisi zaten yüklü: {year} yılının rezervasyonları mevcut; "
+                   "yıl için bir şey eklenmedi.")
+    else:
+        # str seeds are hashed with SHA-512: the same (seed, year) gives the same year.
+        plan = plan_year(random.Random(f"demo:{seed}:{year}"), year, now, city.rooms, city.orgs)
+        _write_year(session, city, plan)
+        session.flush()
+        counts = _counts(plan)
+        message = f"{year} yılı demo verisi yüklendi."
+    upcoming = _seed_upcoming(session, city, seed, now)
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
+    if (counts or upcoming) and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the first reports plan with real row counts.
         session.execute(text("ANALYZE bookings"))
-    return SeedResult(year, created_city, True, f"{year} yılı demo verisi yüklendi.",
-                      _counts(plan), logins)
+    return SeedResult(year, created_city, bool(counts), message, counts, logins, upcoming)

@@ -40,6 +40,10 @@ def seed_demo_command(year: int, seed: int) -> None:
             f"{c['cancelled']} iptal, {c['rejected']} ret, {c['series']} haftalık dizi, "
             f"{c['closures']} kapanış ({time.perf_counter() - started:.1f} s)."
         )
+    if result.upcoming:
+        u = result.upcoming
+        click.echo(f"Bu hafta ve sonraki haftalar: {u['meetings'] + u['programs']} onaylı "
+                   f"rezervasyon, {u['pending']} onay bekleyen talep.")
     click.echo(f"Demo girişleri (parola: {DEMO_PASSWORD}):")
     for email, what in result.logins:
         click.echo(f"  {email:<40} {what}")

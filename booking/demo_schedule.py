@@ -160,34 +160,42 @@ def _at(room: RoomSlot, day: date, minute: int) -> datetime:
 
 
 class Planner:
-    def __init__(self, rng: random.Random, year: int, now: datetime,
+    def __init__(self, rng: random.Random, first: date, last: date, now: datetime,
                  rooms: list[RoomSlot], orgs: list[OrgPlan]) -> None:
         self.rng = rng
-        self.year = year
         self.now = now
         self.rooms = rooms
         self.orgs = [o for o in orgs if o.is_verified]
         self.calendar = Calendar()
-        self.days = [date(year, 1, 1) + timedelta(days=n)
-                     for n in range((date(year + 1, 1, 1) - date(year, 1, 1)).days)]
+        self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         self.day_weights = [MONTH_WEIGHT[d.month] * WEEKDAY_WEIGHT[d.weekday()] for d in self.days]
         self.closures: list[PlannedClosure] = []
         self.series: list[PlannedSeries] = []
         self.bookings: list[PlannedBooking] = []
 
     # -- closures ------------------------------------------------------------------
-    def add_closures(self) -> None:
-        """Turkish public holidays for every center, plus some maintenance."""
+    def _centers(self) -> dict[int, list[RoomSlot]]:
         centers: dict[int, list[RoomSlot]] = {}
         for room in self.rooms:
             centers.setdefault(room.center_id, []).append(room)
-        holiday_days = holidays.Turkey(years=self.year, language="tr",
+        return centers
+
+    def add_holidays(self) -> None:
+        """Every Turkish public holiday in the planned days closes every center."""
+        years = sorted({day.year for day in self.days})
+        holiday_days = holidays.Turkey(years=years, language="tr",
                                        categories=("public", "half_day"))
-        for center_id, rooms in centers.items():
+        planned = set(self.days)
+        for center_id, rooms in self._centers().items():
             for day, name in sorted(holiday_days.items()):
-                # Half days ("saat 13.00'ten") close from 13:00.
-                start = 13 * 60 if "13.00" in name else 0
-                self._close(center_id, rooms, None, day, start, DAY, name, "holiday")
+                if day in planned:
+                    # Half days ("saat 13.00'ten") close from 13:00.
+                    start = 13 * 60 if "13.00" in name else 0
+                    self._close(center_id, rooms, None, day, start, DAY, name, "holiday")
+
+    def add_maintenance(self) -> None:
+        """Some rooms close for a few days of works, two centers for a day."""
+        centers = self._centers()
         for room in self.rng.sample(self.rooms, k=len(self.rooms) // 3):
             first = self.rng.choice(self.days[:-7])
             length = self.rng.randint(2, 4)
@@ -266,8 +274,8 @@ class Planner:
     def add_series(self, count: int) -> None:
         """Weekly groups that meet through a school term (spring or autumn)."""
         small = [r for r in self.rooms if not r.plan.is_hall]
-        terms = ((date(self.year, 2, 5), date(self.year, 6, 14)),
-                 (date(self.year, 9, 16), date(self.year, 12, 20)))
+        terms = ((date(self.days[0].year, 2, 5), date(self.days[0].year, 6, 14)),
+                 (date(self.days[0].year, 9, 16), date(self.days[0].year, 12, 20)))
         made = 0
         for _ in range(count * 100):
             if made == count:
@@ -366,8 +374,26 @@ class Planner:
             )
             self.bookings.append(rejection)
 
-    def record_attendance(self, target: int) -> None:
-        """Staff record who came to past events; the total is exactly ``target``."""
+    def add_requests(self, count: int) -> None:
+        """Requests for halls that still wait for staff (pending may overlap each other)."""
+        rooms = [r for r in self.rooms if r.plan.requires_approval]
+        made = 0
+        for _ in range(count * 20):
+            if made == count:
+                break
+            room = self.rng.choice(rooms)
+            slot = self._slot(room, MEETING_MINUTES)
+            if slot is None or _at(room, slot[0], slot[1]) <= self.now + timedelta(hours=2):
+                continue
+            kind = BookingKind.PROGRAM if room.plan.is_hall and self.rng.random() < 0.3 \
+                else BookingKind.MEETING
+            self._book(room, self.rng.choice(self.orgs), *slot, kind,
+                       self._expected(room, 0.3, 0.8), status=BookingStatus.PENDING)
+            made += 1
+
+    def record_attendance(self, target: int | None) -> None:
+        """Staff record who came to past events; the total is exactly ``target``
+        (when given and reachable)."""
         past = [b for b in self.bookings
                 if b.status == BookingStatus.APPROVED and b.end <= self.now]
         # Staff forget now and then: "events without recorded attendance" in the digest.
@@ -377,9 +403,10 @@ class Planner:
         values = [max(1, min(b.room.plan.capacity, round(b.expected * self.rng.uniform(0.7, 1.1))))
                   for b in recorded]
         caps = [b.room.plan.capacity for b in recorded]
+        if target is None:
+            target = sum(values)
         # A year still under way may have too few past events for the whole figure.
         target = max(len(values), min(target, sum(caps)))
-        self.natural_attendance = sum(values)
         for booking, value in zip(recorded, fit_total(values, caps, target, self.rng), strict=True):
             booking.actual = value
 
@@ -426,11 +453,40 @@ def fit_total(values: list[int], caps: list[int], target: int, rng: random.Rando
     return values
 
 
+UPCOMING_WEEKS = 5
+
+
+def upcoming_window(now: datetime, zone: str, weeks: int = UPCOMING_WEEKS) -> tuple[date, date]:
+    """The first and last day of the weeks planned by ``plan_upcoming``: from this
+    week's Monday (local date) on."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=7 * weeks - 1)
+
+
+def plan_upcoming(rng: random.Random, now: datetime, rooms: list[RoomSlot],
+                  orgs: list[OrgPlan], weeks: int = UPCOMING_WEEKS) -> YearPlan:
+    """The weeks around ``now`` (this week and the next ones), so calendars, the
+    staff queue and the daily digest have something to show: approved bookings,
+    pending requests, holidays as closures; attendance recorded for what is over."""
+    monday, _ = upcoming_window(now, rooms[0].zone, weeks)
+    planner = Planner(rng, monday, monday + timedelta(days=7 * weeks - 1), now, rooms, orgs)
+    planner.add_holidays()
+    planner.add_one_offs(BookingKind.PROGRAM, 3 * weeks)
+    planner.add_one_offs(BookingKind.MEETING, 45 * weeks)
+    planner.add_requests(5 * weeks)
+    planner.record_attendance(None)
+    planner.add_history()
+    planner.bookings.sort(key=lambda b: (b.start, b.room.id))
+    return YearPlan(planner.closures, planner.series, planner.bookings)
+
+
 def plan_year(rng: random.Random, year: int, now: datetime, rooms: list[RoomSlot],
               orgs: list[OrgPlan]) -> YearPlan:
     """A whole year: closures, weekly series, programs, meetings, refusals, attendance."""
-    planner = Planner(rng, year, now, rooms, orgs)
-    planner.add_closures()
+    planner = Planner(rng, date(year, 1, 1), date(year, 12, 31), now, rooms, orgs)
+    planner.add_holidays()
+    planner.add_maintenance()
     planner.add_series(34)
     series_meetings = sum(1 for b in planner.bookings if b.status == BookingStatus.APPROVED)
     planner.add_one_offs(BookingKind.PROGRAM, PROGRAMS)

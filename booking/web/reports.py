@@ -49,10 +49,11 @@ def _month_names() -> list[str]:
 
 
 def _choice(actor: User) -> tuple[int, int | None, list[int]]:
-    """The year and center asked for, defaulting to the latest year with bookings."""
+    """The year and center asked for. A yearly report is about a finished year, so
+    the default is the last past year with bookings (this year when there is none)."""
     years = reports.years_with_bookings(db.session, actor)
     this_year = utcnow().year
-    default = max((y for y in years if y <= this_year), default=this_year)
+    default = max((y for y in years if y < this_year), default=this_year)
     year = request.args.get("year", default=default, type=int)
     center_id = request.args.get("center_id", default=None, type=int)
     if year not in years:
