@@ -8,6 +8,7 @@ for ``openapi.py``, which builds the document from the very same models.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import typing
 from collections.abc import Callable
@@ -117,7 +118,7 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
         bp.add_url_rule(flask_path, endpoint=handler.__name__, view_func=view, methods=[method])
         OPERATIONS.append(Operation(
             method=method.lower(), path=path, endpoint=handler.__name__, summary=summary,
-            description=(handler.__doc__ or "").strip(), tag=tag, access=access, status=status,
+            description=inspect.cleandoc(handler.__doc__ or ""), tag=tag, access=access, status=status,
             response=response, body=body, query=query, errors=errors,
             rate_limited=rate_limit is not None, path_params=path_params,
         ))
