@@ -287,3 +287,13 @@ def test_staff_without_centers_get_an_empty_report(session):
     report = reports.summary(session, staff, 2024)
     assert totals(report) == (0, 0, 0) and report["by_center"] == []
     assert reports.years_with_bookings(session, staff) == []
+
+
+def test_the_default_year_is_the_last_past_year_with_approved_bookings(session, admin):
+    room = make_room(session)
+    assert reports.last_year_with_bookings(session, admin, 2026) is None
+    make_booking(session, room, at(2022, 12, 31, 22, 0), status=APPROVED)  # 2023 locally
+    make_booking(session, room, at(2025, 3, 1, 9), status=BookingStatus.CANCELLED)
+    make_booking(session, room, at(2026, 3, 1, 9), status=APPROVED)
+    assert reports.last_year_with_bookings(session, admin, 2026) == 2023
+    assert reports.last_year_with_bookings(session, admin, 2027) == 2026

@@ -234,3 +234,24 @@ def years_with_bookings(session: Session, actor: User | None) -> list[int]:
     first_year = max(MIN_YEAR, min(first.astimezone(tz).year for tz in zones))
     last_year = min(MAX_YEAR, max(last.astimezone(tz).year for tz in zones))
     return list(range(last_year, first_year - 1, -1))
+
+
+def last_year_with_bookings(session: Session, actor: User | None, before: int) -> int | None:
+    """The latest local year before ``before`` in which an approved booking of the
+    actor's centers starts, or None (the report page's default year)."""
+    scope = report_scope(session, actor)
+    parts = [
+        and_(Room.center_id.in_(ids), Booking.start_at < local_bounds(before, zone)[0])
+        for zone, ids in scope.zones.items()
+    ]
+    if not parts:
+        return None
+    row = session.execute(
+        select(Booking.start_at, Center.timezone)
+        .join(Room, Room.id == Booking.room_id)
+        .join(Center, Center.id == Room.center_id)
+        .where(Booking.status == BookingStatus.APPROVED, or_(*parts))
+        .order_by(Booking.start_at.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else row.start_at.astimezone(ZoneInfo(row.timezone)).year

@@ -50,10 +50,10 @@ def _month_names() -> list[str]:
 
 def _choice(actor: User) -> tuple[int, int | None, list[int]]:
     """The year and center asked for. A yearly report is about a finished year, so
-    the default is the last past year with bookings (this year when there is none)."""
+    the default is the last past year with approved bookings (else this year)."""
     years = reports.years_with_bookings(db.session, actor)
     this_year = utcnow().year
-    default = max((y for y in years if y < this_year), default=this_year)
+    default = reports.last_year_with_bookings(db.session, actor, this_year) or this_year
     year = request.args.get("year", default=default, type=int)
     center_id = request.args.get("center_id", default=None, type=int)
     if year not in years:
