@@ -1,8 +1,9 @@
 """Schemathesis against the live OpenAPI document, on SQLite and PostgreSQL.
 
-Every operation is called with generated valid and invalid input, as an
-admin (who may reach every operation) and anonymously; no answer may be a
-5xx, and every answer must match the document: its status is declared, its
+Every operation is called with generated valid input as an admin, staff, a
+member and anonymously, and with generated invalid input as an admin and
+anonymously; half the cases aim at ids that exist. No answer may be a 5xx,
+and every answer must match the document: its status is declared, its
 content type is declared, and its body fits the declared schema.
 """
 from __future__ import annotations
@@ -45,7 +46,8 @@ def world(client, session):
                 organization=scene.org)
     api = Api(client, session)
     return {role: {"Authorization": f"Bearer {api.token(user)}"}
-            for role, user in (("admin", scene.admin), ("member", scene.member))}
+            for role, user in (("admin", scene.admin), ("staff", scene.staff),
+                               ("member", scene.member))}
 
 
 def _operations(app):
@@ -77,8 +79,8 @@ def _fuzz(app, mode: GenerationMode, examples: int, *header_sets: dict[str, str]
         check()
 
 
-def test_valid_input_as_admin_member_and_anonymous_matches_the_document(app, world):
-    _fuzz(app, GenerationMode.POSITIVE, 10, world["admin"], world["member"], {})
+def test_valid_input_as_every_role_and_anonymous_matches_the_document(app, world):
+    _fuzz(app, GenerationMode.POSITIVE, 10, world["admin"], world["staff"], world["member"], {})
 
 
 def test_invalid_input_is_refused_without_a_server_error(app, world):
