@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from common import (
     ISTANBUL,
@@ -53,7 +53,8 @@ def week(world: World, i: int) -> tuple[datetime, datetime]:
     first_monday = date(world.year, 1, 1) + timedelta(days=(7 - date(world.year, 1, 1).weekday()) % 7)
     monday = first_monday + timedelta(weeks=5 + i % WEEKS)
     start = datetime(monday.year, monday.month, monday.day, tzinfo=ISTANBUL)
-    return start, start + timedelta(days=7)
+    # In UTC, as the API hands them to the services (serialize.localize).
+    return start.astimezone(UTC), (start + timedelta(days=7)).astimezone(UTC)
 
 
 def cases(world: World) -> dict[str, Callable[[int], object]]:

@@ -36,7 +36,7 @@ import time
 import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from common import (
@@ -44,6 +44,7 @@ from common import (
     ROOT,
     bench_app,
     bench_database,
+    captured_sql,
     describe,
     percentile,
     populate,
@@ -217,6 +218,53 @@ def report(phase: Phase) -> None:
               f"p99 {percentile(ms, 99):6.1f} ms   answers: {statuses}")
 
 
+def round_trips(url: str, config: dict[str, str]) -> dict[str, int]:
+    """Statements each endpoint sends, counted in-process with one client (no
+    load): what every request pays in round trips to PostgreSQL."""
+    os.environ["BOOKING_DATABASE_URL"] = url
+    import reference_app
+
+    counts: dict[str, int] = {}
+    member = {"Authorization": "Bearer " + config["member_token_0"]}
+    staff = {"Authorization": "Bearer " + config["staff_token"]}
+    room = int(config["rooms"].split(",")[0])
+    start = datetime.fromtimestamp(int(config["base"]), ISTANBUL) + timedelta(days=MIXED_DAY0 + 40,
+                                                                              hours=9)
+    body = {"room_id": room, "title": "Sayım", "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(), "expected_attendees": 10}
+    app = bench_app(url)
+    client = app.test_client()
+    with app.app_context():
+        engine = db.engine
+    client.post("/api/v1/bookings", json=body, headers=member)  # warm the pool and caches
+    body["start"], body["end"] = (start + timedelta(hours=2)).isoformat(), \
+        (start + timedelta(hours=3)).isoformat()
+    with captured_sql(engine) as sent:
+        booking_id = client.post("/api/v1/bookings", json=body, headers=member).get_json()["id"]
+    counts["create"] = len(sent)
+    with captured_sql(engine) as sent:
+        client.post(f"/api/v1/bookings/{booking_id}/approve", headers=staff)
+    counts["approve"] = len(sent)
+    with captured_sql(engine) as sent:
+        client.post(f"/api/v1/bookings/{booking_id}/cancel", json={"reason": "Sayım"},
+                    headers=member)
+    counts["cancel"] = len(sent)
+    reference = reference_app.app.test_client()
+    with reference_app.app.app_context():
+        reference_engine = reference_app.db.engine
+    reference.post("/ref/bookings", json=body)
+    with captured_sql(reference_engine) as sent:
+        reference.post("/ref/bookings", json=body)
+    counts["reference"] = len(sent)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    with reference_app.app.app_context():
+        reference_app.db.session.remove()
+        reference_engine.dispose()
+    return counts
+
+
 def check_overlaps(url: str) -> tuple[int, dict[str, int]]:
     app = bench_app(url)
     with app.app_context():
@@ -251,6 +299,9 @@ def main() -> None:
         print(f"load: {args.clients} connections (wrk, one thread each), gunicorn "
               f"{args.workers} sync workers per server, {seconds} s per phase")
         config = prepare(url, args.clients, args.history)
+        trips = round_trips(url, config)
+        print("statements per request (one client, counted in-process; BEGIN and COMMIT not counted): "
+              + ", ".join(f"{k} {v}" for k, v in trips.items()))
         product = Server("wsgi:app", ROOT, args.workers, url, workdir / "product.log")
         reference = Server("reference_app:app", BENCH, args.workers, url, workdir / "reference.log")
         try:

@@ -112,10 +112,11 @@ class Booking(Base):
         Index("ix_bookings_organization_start", "organization_id", "start_at"),
         # Approved bookings only, with every column free/busy needs: availability
         # and conflict checks read it alone (index-only scan; docs/performance.md).
-        # Queries must say status = 'approved' literally to use it (APPROVED_ONLY).
+        # Queries must say status = 'approved' literally to use it (APPROVED_ONLY);
+        # the constant status column lets SQLite treat it as covering too.
         Index(
             "ix_bookings_approved_room_period",
-            "room_id", "start_at", "block_end", "end_at",
+            "room_id", "start_at", "block_end", "end_at", "status",
             postgresql_where=APPROVED_ONLY,
             sqlite_where=APPROVED_ONLY,
         ),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -111,11 +111,14 @@ def center_availability(
     """``room_availability`` of every active room of the center, in three queries
     whatever the number of rooms (rooms, approved blocks, closures). The busy
     intervals carry no booking (``booking`` is None): this is the public
-    free/busy, read from the partial index alone."""
+    free/busy, read from the partial index alone. Instants come back in UTC."""
     center = session.get(Center, center_id)
     if center is None or not center.is_active:
         raise NotFound(_l("Merkez bulunamadı."))
     check_range(start, end)
+    # The database answers in UTC; aware datetimes sharing one tzinfo compare
+    # without utcoffset() calls, which otherwise cost a third of the time here.
+    start, end, now = start.astimezone(UTC), end.astimezone(UTC), now.astimezone(UTC)
     rooms = list(session.scalars(
         select(Room).where(Room.center_id == center_id, Room.is_active.is_(True))
         .order_by(Room.name)
