@@ -42,6 +42,7 @@ FIELD_ALIASES = {
     "recurrence.byweekday": "byweekday",
 }
 INTERNAL = 0  # the organisation choice "none": an internal booking by staff
+LIST_LIMIT = 100  # rows per list on the bookings page
 
 
 def _may_book(user: Any) -> bool:
@@ -209,18 +210,27 @@ def _after_create(result: booking_service.CreateResult) -> Any:
 @bp.get("/bookings")
 @signed_in
 def mine() -> str:
-    """The organisation's bookings (staff: their centers'), upcoming, pending and past."""
+    """The organisation's bookings (staff: their centers'), pending, upcoming,
+    turned down and past; long lists are cut to the nearest ones."""
     instant = now()
-    query = scope_bookings(select(Booking), current_user).options(
+    base = scope_bookings(select(Booking), current_user).options(
         selectinload(Booking.room).selectinload(Room.center))
-    rows = list(db.session.scalars(query.order_by(Booking.start_at)))
-    pending = [b for b in rows if b.status == BookingStatus.PENDING and b.end_at > instant]
-    upcoming = [b for b in rows if b.end_at > instant and b.status == BookingStatus.APPROVED]
-    past = [b for b in rows if b.end_at <= instant][::-1][:100]
-    closed = [b for b in rows if b.end_at > instant
-              and b.status in (BookingStatus.REJECTED, BookingStatus.CANCELLED)]
-    return render_template("bookings/mine.html", pending=pending, upcoming=upcoming, past=past,
-                           closed=closed)
+
+    def rows(*conditions: Any, newest_first: bool = False) -> list[Booking]:
+        order = Booking.start_at.desc() if newest_first else Booking.start_at
+        return list(db.session.scalars(base.where(*conditions).order_by(order, Booking.id)
+                                       .limit(LIST_LIMIT)))
+
+    future = Booking.end_at > instant
+    return render_template(
+        "bookings/mine.html",
+        pending=rows(future, Booking.status == BookingStatus.PENDING),
+        upcoming=rows(future, Booking.status == BookingStatus.APPROVED),
+        closed=rows(future, Booking.status.in_([BookingStatus.REJECTED,
+                                                BookingStatus.CANCELLED])),
+        past=rows(Booking.end_at <= instant, newest_first=True),
+        limit=LIST_LIMIT,
+    )
 
 
 def _visible(booking_id: int) -> Booking:

@@ -31,7 +31,8 @@ def clock(value: datetime, tz: Any) -> str:
 
 def language_form() -> LanguageForm:
     form = LanguageForm(formdata=None)
-    form.next.data = request.full_path.rstrip("?") if request else "/"
+    # After a POST the page's address may not answer a GET: go home instead.
+    form.next.data = request.full_path.rstrip("?") if request.method == "GET" else "/"
     return form
 
 
