@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -105,10 +106,13 @@ def webcal_url(url: str) -> str:
 
 def room_location(room: Room) -> str:
     """"Room, Center, address": enough for a map search, nothing personal."""
-    parts = [room.name, room.center.name]
-    if room.center.address:
-        parts.append(room.center.address)
-    return ", ".join(part.strip() for part in parts if part and part.strip())
+    return _location(room.name, room.center.name, room.center.address)
+
+
+@lru_cache(maxsize=1024)
+def _location(room: str, center: str, address: str | None) -> str:
+    parts = (room, center, address or "")
+    return ", ".join(part.strip() for part in parts if part.strip())
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,10 @@ _UTC_ZONES = (UTC, ZoneInfo("UTC"))
 def _content_line(name: str, value: object) -> str:
     """One folded content line ending in CRLF, as icalendar writes it."""
     if isinstance(value, datetime):
-        stamp = value.strftime("%Y%m%dT%H%M%S")
+        stamp = (
+            f"{value.year:04d}{value.month:02d}{value.day:02d}"
+            f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
+        )
         utc = value.tzinfo in _UTC_ZONES
         line = f"{name}:{stamp}Z" if utc else f"{name};TZID={value.tzinfo}:{stamp}"
     elif isinstance(value, int) or name in _URI_PROPERTIES:

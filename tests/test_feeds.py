@@ -481,29 +481,35 @@ def test_private_feeds_answer_304_and_change_when_a_pending_booking_is_approved(
 
 def test_a_feed_takes_a_fixed_number_of_queries_however_many_bookings(app, client, session):
     center = make_center(session)
-    room = make_room(session, center)
-    for i in range(12):
-        make_booking(session, room, _at(i + 1), 60, BookingStatus.APPROVED,
-                     make_organization(session), is_public=True)
+    small, big = make_room(session, center), make_room(session, center)
+    for room, count in ((small, 2), (big, 12)):
+        for i in range(count):
+            make_booking(session, room, _at(i + 1), 60, BookingStatus.APPROVED,
+                         make_organization(session), is_public=True)
     session.commit()
     from booking.extensions import db
 
-    statements: list[str] = []
     with app.app_context():
         engine = db.engine
 
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
+    def selects_for(room) -> list[str]:
+        statements: list[str] = []
 
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(f"/rooms/{room.id}/calendar.ics")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert len(_events(response)) == 12
-    # the room with its center, the fingerprint, the bookings with all they show
-    assert len(statements) == 3, "\n".join(s[:90] for s in statements)
+        def count(conn, cursor, statement, *args):
+            if statement.lstrip().upper().startswith("SELECT"):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = client.get(f"/rooms/{room.id}/calendar.ics")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return statements
+
+    few, many = selects_for(small), selects_for(big)
+    # room with center, fingerprint, bookings, their rooms, their organisations
+    assert len(few) == len(many) <= 5, "\n".join(s[:90] for s in many)
 
 
 def test_pages_get_absolute_feed_urls_and_subscribe_links(app):
@@ -582,3 +588,40 @@ def test_the_booking_engine_drives_the_public_feed(client, session, scene):
     assert (str(event["STATUS"]), event.decoded("SEQUENCE")) == ("CANCELLED", 2)
     seen = {e["uid"]: e for e in icaljs(cancelled.data)["events"]}
     assert (seen[_uid(kept)]["status"], seen[_uid(kept)]["sequence"]) == ("CANCELLED", 2)
+
+
+def test_an_unchanged_feed_is_served_again_from_the_cache_without_loading_bookings(
+    client, session, scene, monkeypatch
+):
+    url = f"/centers/{scene['center'].id}/calendar.ics"
+    first = client.get(url)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("an unchanged feed must come from the cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("booking.web.feeds.feeds.feed_bookings", forbidden)
+        patch.setattr("booking.web.feeds.ical.render_calendar", forbidden)
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+    scene["public"].title = "Yeni başlık"
+    scene["public"].updated_at = utcnow()
+    session.commit()
+    changed = client.get(url)
+    assert "Yeni başlık" in changed.data.decode()
+
+
+def test_the_body_cache_drops_the_least_recently_used_feeds_first():
+    from booking.web.feeds import BodyCache
+
+    cache = BodyCache(max_bytes=10)
+    cache.put("a", b"1234")
+    cache.put("b", b"5678")
+    assert cache.get("a") == b"1234"  # now b is the least recently used
+    cache.put("c", b"9012")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"9012")
+    cache.put("huge", b"x" * 11)
+    assert cache.get("huge") is None
