@@ -26,6 +26,7 @@ from booking.web.common import apply_errors, now, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ATTENDANCE_DAYS = 90
+ATTENDANCE_ROWS = 200  # unrecorded events first, then the most recent
 
 
 @dataclass
@@ -162,8 +163,8 @@ def attendance() -> str:
         scope_bookings(select(Booking), current_user)
         .where(Booking.status == BookingStatus.APPROVED, Booking.start_at <= instant,
                Booking.start_at > instant - timedelta(days=ATTENDANCE_DAYS))
-        .order_by(Booking.start_at.desc())))
-    rows.sort(key=lambda b: b.actual_attendees is not None)
+        .order_by(Booking.actual_attendees.is_not(None), Booking.start_at.desc(), Booking.id)
+        .limit(ATTENDANCE_ROWS)))
     return render_template("staff/attendance.html", bookings=rows, form=AttendanceForm(formdata=None))
 
 
