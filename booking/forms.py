@@ -6,6 +6,7 @@ errors the views attach to these fields.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +34,11 @@ from wtforms.validators import (
     Optional,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+try:  # WTForms 3.3+ wants SelectChoice objects; older versions take pairs.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - depends on the installed WTForms
+    SelectChoice = None
 
 from booking.labels import (
     CATEGORY_LABELS,
@@ -99,8 +105,15 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _choices(labels: dict, codes: list[str]) -> list[tuple[str, object]]:
-    return [(code, labels[code]) for code in codes]
+def choices(pairs: Iterable[tuple[Any, Any]]) -> list[Any]:
+    """(value, label) pairs as the installed WTForms wants its choices."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _choices(labels: dict, codes: list[str]) -> list[Any]:
+    return choices((code, labels[code]) for code in codes)
 
 
 def password_field(label: object) -> PasswordField:
@@ -153,7 +166,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Dil"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Dil"), choices=choices(LANGUAGE_CHOICES))
     next = HiddenField()
 
 
@@ -182,11 +195,11 @@ class BookingForm(FlaskForm):
     category = SelectField(_l("Tema"), choices=_choices(CATEGORY_LABELS, [c.value for c in Category]),
                            default=Category.OTHER.value)
     is_public = BooleanField(_l("Başlık ve kuruluş herkese açık takvimde görünebilir"))
-    freq = SelectField(_l("Tekrar"), choices=FREQUENCY_CHOICES, default="")
+    freq = SelectField(_l("Tekrar"), choices=choices(FREQUENCY_CHOICES), default="")
     interval = Integer(_l("Kaç haftada/günde/ayda bir"), default=1,
                        validators=[Optional(), NumberRange(min=1, max=52,
                                                            message=_l("1 ile 52 arasında olmalı."))])
-    byweekday = MultiCheckbox(_l("Günler (haftalık tekrar)"), choices=WEEKDAY_CHOICES)
+    byweekday = MultiCheckbox(_l("Günler (haftalık tekrar)"), choices=choices(WEEKDAY_CHOICES))
     count = Integer(_l("Tekrar sayısı"), validators=[Optional()])
     until = Date(_l("Son tarih"), validators=[Optional()])
     skip_conflicts = BooleanField(_l("Çakışan tarihleri atla, kalanları ayır"))
@@ -282,14 +295,14 @@ class UserForm(FlaskForm):
     name = StringField(_l("Ad soyad"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
     password = password_field(_l("İlk parola"))
-    role = SelectField(_l("Rol"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
     organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
     center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
-    language = SelectField(_l("Dil"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Dil"), choices=choices(LANGUAGE_CHOICES))
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField(_l("Rol"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
     organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
     center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
     is_active = BooleanField(_l("Hesap etkin"))

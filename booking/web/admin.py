@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.forms import CenterForm, RoomForm, UserForm, UserRoleForm
+from booking.forms import CenterForm, RoomForm, UserForm, UserRoleForm, choices
 from booking.models import Center, Organization, Role, Room, User
 from booking.services import accounts, places, users
 from booking.services.errors import DomainError, RuleViolation
@@ -81,8 +81,8 @@ def room(room_id: int | None = None) -> Any:
     if room_id and existing is None:
         abort(404)
     form = RoomForm(obj=existing)
-    form.center_id.choices = [(c.id, c.name) for c in
-                              db.session.scalars(select(Center).order_by(Center.name))]
+    form.center_id.choices = choices((c.id, c.name) for c in
+                                     db.session.scalars(select(Center).order_by(Center.name)))
     if request.method == "GET" and existing is None:
         form.center_id.data = request.args.get("center_id", type=int)
         form.opening_time.data, form.closing_time.data = time(8), time(22)
@@ -139,8 +139,8 @@ def users_page() -> str:
 @admin_required
 def new_user() -> Any:
     form = UserForm()
-    form.organization_id.choices = _org_choices()
-    form.center_ids.choices = _center_choices()
+    form.organization_id.choices = choices(_org_choices())
+    form.center_ids.choices = choices(_center_choices())
     general: list[str] = []
     if form.validate_on_submit():
         try:
@@ -170,8 +170,8 @@ def edit_user(user_id: int) -> Any:
     if user is None:
         abort(404)
     form = UserRoleForm(obj=user)
-    form.organization_id.choices = _org_choices()
-    form.center_ids.choices = _center_choices()
+    form.organization_id.choices = choices(_org_choices())
+    form.center_ids.choices = choices(_center_choices())
     if request.method == "GET":
         form.role.data = user.role.value
         form.organization_id.data = user.organization_id or 0

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.forms import BookingForm, ChangeBookingForm, ReasonForm
+from booking.forms import BookingForm, ChangeBookingForm, ReasonForm, choices
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
 from booking.services import bookings as booking_service
 from booking.services.access import get_visible_booking, manages_center, scope_bookings
@@ -135,8 +135,8 @@ def new() -> str | Any:
         abort(404)
     rooms = bookable_rooms(current_user)
     form = BookingForm()
-    form.room_id.choices = _room_choices(rooms)
-    form.organization_id.choices = _organization_choices() if current_user.is_staff else []
+    form.room_id.choices = choices(_room_choices(rooms))
+    form.organization_id.choices = choices(_organization_choices()) if current_user.is_staff else []
     if request.method == "GET":
         _prefill(form)
     general: list[str] = []

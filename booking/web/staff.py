@@ -14,7 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.forms import AttendanceForm, ClosureForm, ConfirmForm, HolidayImportForm, RejectForm
+from booking.forms import (
+    AttendanceForm,
+    ClosureForm,
+    ConfirmForm,
+    HolidayImportForm,
+    RejectForm,
+    choices,
+)
 from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
 from booking.services import accounts, closures
 from booking.services import bookings as booking_service
@@ -218,7 +225,7 @@ def _closures_page(form: ClosureForm, import_form: HolidayImportForm, general: l
 
 def _closure_form(centers: list[Center]) -> ClosureForm:
     form = ClosureForm()
-    form.room_id.choices = _closure_choices(centers)
+    form.room_id.choices = choices(_closure_choices(centers))
     return form
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import format_date, format_decimal, format_time
 
-from booking.forms import ROLE_LABELS, LanguageForm
+from booking.forms import LANGUAGE_CHOICES, ROLE_LABELS, LanguageForm
 from booking.labels import (
     CATEGORY_LABELS,
     FEATURE_LABELS,
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         org_kind_label=lambda code: label(ORGANIZATION_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),
         switcher_form=language_form,
+        languages=LANGUAGE_CHOICES,
     )
     app.jinja_env.filters.update(
         booking_when=when, day_label=day_label, clock=clock,
