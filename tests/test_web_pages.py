@@ -103,3 +103,16 @@ def test_pages_label_every_form_field(client: FlaskClient, scene: Scene) -> None
         assert ids, url
         for field_id in ids:
             assert f'for="{field_id}"' in html, (url, field_id)
+
+
+def test_error_pages_are_html_in_the_visitors_language(client: FlaskClient, scene: Scene) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Sayfa bulunamadı" in response.get_data(as_text=True)
+    response = client.get("/rooms/99999", headers={"Accept-Language": "en"})
+    assert "Page not found" in response.get_data(as_text=True)
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert "Bu işlem burada yapılamaz" in response.get_data(as_text=True)
+    # The JSON API keeps its problem+json answers.
+    assert client.get("/api/v1/no-such-thing").mimetype == "application/problem+json"

@@ -15,8 +15,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(admin_outbox.bp)
 
-    from booking.web import admin, auth, bookings, rooms, staff, ui
+    from booking.web import admin, auth, bookings, errors, rooms, staff, ui
 
     ui.init_app(app)
+    errors.init_app(app)
     for module in (auth, rooms, bookings, staff, admin):
         app.register_blueprint(module.bp)
