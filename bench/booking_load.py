@@ -35,9 +35,11 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from common import (
     ISTANBUL,
@@ -50,7 +52,7 @@ from common import (
     populate,
     print_machine,
 )
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, event, insert, text
 
 from booking.extensions import db
 from booking.migrate import upgrade_to_head
@@ -61,6 +63,7 @@ BENCH = Path(__file__).resolve().parent
 LUA = BENCH / "booking_load.lua"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 TARGET_RATIO = 0.60
+SERIAL_REQUESTS = 30
 CREATE_DAY0 = 3  # the create phase books from three days ahead …
 MIXED_DAY0 = 150  # … the mixed phase in a few crowded days further on
 MIXED_DAYS = 4
@@ -218,9 +221,12 @@ def report(phase: Phase) -> None:
               f"p99 {percentile(ms, 99):6.1f} ms   answers: {statuses}")
 
 
-def round_trips(url: str, config: dict[str, str]) -> dict[str, int]:
+def round_trips(url: str, config: dict[str, str],
+                serial_ms: dict[str, tuple[float, float]]) -> dict[str, int]:
     """Statements each endpoint sends, counted in-process with one client (no
-    load): what every request pays in round trips to PostgreSQL."""
+    load): what every request pays in round trips to PostgreSQL. Also fills
+    ``serial_ms``: (mean ms per request, of which waiting on the database) of
+    creates and reference inserts made one after another, in-process."""
     os.environ["BOOKING_DATABASE_URL"] = url
     import reference_app
 
@@ -256,6 +262,35 @@ def round_trips(url: str, config: dict[str, str]) -> dict[str, int]:
     with captured_sql(reference_engine) as sent:
         reference.post("/ref/bookings", json=body)
     counts["reference"] = len(sent)
+
+    def serial(post: Callable[[dict], object], engine: Engine,
+               first_day: int) -> tuple[float, float]:
+        """Mean wall time of SERIAL_REQUESTS one after another, and the part of
+        it spent waiting on PostgreSQL (from sending a statement to its answer)."""
+        waited = [0.0]
+
+        def before(conn: Any, *_args: Any) -> None:
+            conn.info["bench_sent"] = time.perf_counter()
+
+        def after(conn: Any, *_args: Any) -> None:
+            waited[0] += time.perf_counter() - conn.info.pop("bench_sent")
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        started = time.perf_counter()
+        for i in range(SERIAL_REQUESTS):
+            slot = start + timedelta(days=first_day + i // 10, hours=i % 10 - 1)
+            post({**body, "start": slot.isoformat(),
+                  "end": (slot + timedelta(hours=1)).isoformat()})
+        elapsed = time.perf_counter() - started
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+        return elapsed / SERIAL_REQUESTS * 1000, waited[0] / SERIAL_REQUESTS * 1000
+
+    serial_ms["create"] = serial(
+        lambda b: client.post("/api/v1/bookings", json=b, headers=member), engine, 1)
+    serial_ms["reference"] = serial(
+        lambda b: reference.post("/ref/bookings", json=b), reference_engine, 10)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -299,9 +334,13 @@ def main() -> None:
         print(f"load: {args.clients} connections (wrk, one thread each), gunicorn "
               f"{args.workers} sync workers per server, {seconds} s per phase")
         config = prepare(url, args.clients, args.history)
-        trips = round_trips(url, config)
-        print("statements per request (one client, counted in-process; BEGIN and COMMIT not counted): "
-              + ", ".join(f"{k} {v}" for k, v in trips.items()))
+        serial_ms: dict[str, tuple[float, float]] = {}
+        trips = round_trips(url, config, serial_ms)
+        print("statements per request (one client, counted in-process; BEGIN and COMMIT "
+              "not counted): " + ", ".join(f"{k} {v}" for k, v in trips.items()))
+        for name, (total, waiting) in serial_ms.items():
+            print(f"one client, {SERIAL_REQUESTS} {name} requests in a row, in-process: "
+                  f"{total:.1f} ms each, {waiting:.1f} ms of it waiting on PostgreSQL")
         product = Server("wsgi:app", ROOT, args.workers, url, workdir / "product.log")
         reference = Server("reference_app:app", BENCH, args.workers, url, workdir / "reference.log")
         try:
