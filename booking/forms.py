@@ -291,6 +291,20 @@ class RoomForm(FlaskForm):
     is_active = BooleanField(_l("Etkin"), default=True)
 
 
+class OrganizationForm(FlaskForm):
+    """An admin corrects an organisation's details; the service checks the kind
+    and that no other organisation has the name in any Turkish case."""
+    name = StringField(_l("Kuruluşun adı"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(_l("Kuruluş türü"), validate_choice=False, choices=_choices(
+        ORGANIZATION_KIND_LABELS, [k.value for k in OrganizationKind]))
+    registry_number = StringField(_l("Kütük / sicil numarası (isteğe bağlı)"),
+                                  validators=[Optional(), Length(max=64)])
+    email = EmailField(_l("Kuruluşun e-posta adresi"),
+                       validators=[DataRequired(REQUIRED), Email(BAD_EMAIL), Length(max=254)])
+    phone = StringField(_l("Kuruluşun telefonu (isteğe bağlı)"),
+                        validators=[Optional(), Length(max=40)])
+
+
 class UserForm(FlaskForm):
     name = StringField(_l("Ad soyad"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])

@@ -1,4 +1,4 @@
-"""Admin pages over HTTP: centers, rooms, users and roles through the services."""
+"""Admin pages over HTTP: centers, rooms, users and roles, organisations, through the services."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.models import Center, Role, Room, User
+from booking.models import AuditEntry, Center, Organization, OrganizationKind, Role, Room, User
 from tests.factories import PASSWORD
 from tests.scene import Scene
 from tests.web_support import database, login, scene_for
@@ -97,3 +97,132 @@ def test_users_are_listed_in_turkish_order_and_searchable(client: FlaskClient,
     assert positions == sorted(positions)
     html = client.get("/admin/users?q=ÇELİK").get_data(as_text=True)
     assert "Ali Çelik" in html and "Ayşe Yılmaz" not in html
+
+
+ORGANIZATION = {"name": "Çocuk Hakları ve Eğitim Derneği", "kind": "foundation",
+                "registry_number": "34-123-456", "email": "Iletisim@Cocuk.example.org",
+                "phone": "0232 111 22 33"}
+
+
+def test_admin_edits_an_organisation_and_the_change_is_audited(app: Flask, client: FlaskClient,
+                                                               scene: Scene) -> None:
+    login(client, scene.admin)
+    listing = client.get("/staff/organizations").get_data(as_text=True)
+    assert f'href="/admin/organizations/{scene.org.id}"' in listing
+    page = client.get(f"/admin/organizations/{scene.org.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'value="Çocuk Hakları Derneği"' in html
+    assert '<option selected value="association">' in html
+    response = client.post(f"/admin/organizations/{scene.org.id}", data=ORGANIZATION)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/organizations")
+    listing = client.get("/staff/organizations").get_data(as_text=True)
+    assert "“Çocuk Hakları ve Eğitim Derneği” kaydedildi." in listing
+    assert "Sicil: 34-123-456" in listing and "0232 111 22 33" in listing
+    with database(app) as session:
+        organization = session.get(Organization, scene.org.id)
+        assert organization.name == "Çocuk Hakları ve Eğitim Derneği"
+        assert organization.kind == OrganizationKind.FOUNDATION
+        assert organization.email == "iletisim@cocuk.example.org"
+        assert organization.is_verified  # editing does not touch verification
+        entry = session.scalar(select(AuditEntry).where(
+            AuditEntry.entity == "organization", AuditEntry.entity_id == scene.org.id,
+            AuditEntry.action == "update"))
+        assert entry.actor_id == scene.admin.id
+        assert entry.details["name"] == {"from": "Çocuk Hakları Derneği",
+                                         "to": "Çocuk Hakları ve Eğitim Derneği"}
+        assert entry.details["kind"] == {"from": "association", "to": "foundation"}
+        assert entry.details["registry_number"] == {"from": None, "to": "34-123-456"}
+
+
+def test_saving_an_unchanged_organisation_writes_no_audit_entry(app: Flask, client: FlaskClient,
+                                                                scene: Scene) -> None:
+    login(client, scene.admin)
+    response = client.post(f"/admin/organizations/{scene.org.id}", data={
+        "name": scene.org.name, "kind": "association", "email": scene.org.email})
+    assert response.status_code == 302
+    with database(app) as session:
+        assert session.scalar(select(AuditEntry).where(
+            AuditEntry.entity == "organization", AuditEntry.action == "update")) is None
+
+
+def test_only_admins_may_edit_an_organisation(app: Flask, client: FlaskClient,
+                                              scene: Scene) -> None:
+    url = f"/admin/organizations/{scene.org.id}"
+    assert "/login" in client.get(url).headers["Location"]
+    login(client, scene.staff)
+    # Like every admin page, a signed-in user without the role gets a 404.
+    assert client.get(url).status_code == 404
+    assert client.post(url, data=ORGANIZATION).status_code == 404
+    listing = client.get("/staff/organizations").get_data(as_text=True)
+    assert "Çocuk Hakları Derneği" in listing and "/admin/organizations/" not in listing
+    member = app.test_client()
+    login(member, scene.member)
+    assert member.post(url, data=ORGANIZATION).status_code == 404
+    with database(app) as session:
+        assert session.get(Organization, scene.org.id).name == "Çocuk Hakları Derneği"
+    admin = app.test_client()
+    login(admin, scene.admin)
+    assert admin.get("/admin/organizations/999999").status_code == 404
+    assert admin.post("/admin/organizations/999999", data=ORGANIZATION).status_code == 404
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"name": "   "}, "Bu alan gerekli."),
+    ({"email": "not-an-address"}, "Geçerli bir e-posta adresi girin."),
+    ({"kind": "political_party"}, "Geçersiz kuruluş türü."),
+    ({"phone": "0" * 41}, "40 karakterden uzun olamaz"),
+])
+def test_bad_organisation_input_shows_field_errors_and_keeps_the_data(
+        app: Flask, client: FlaskClient, scene: Scene, values: dict, message: str) -> None:
+    login(client, scene.admin)
+    response = client.post(f"/admin/organizations/{scene.org.id}",
+                           data={**ORGANIZATION, **values})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and 'aria-invalid="true"' in html
+    # What was typed stays in the form.
+    assert 'value="34-123-456"' in html
+    field, typed = next(iter(values.items()))
+    if field != "kind" and typed.strip():
+        assert f'value="{typed}"' in html
+    with database(app) as session:
+        organization = session.get(Organization, scene.org.id)
+        assert organization.name == "Çocuk Hakları Derneği" and organization.registry_number is None
+
+
+def test_a_name_differing_only_by_turkish_case_is_refused(app: Flask, client: FlaskClient,
+                                                          scene: Scene) -> None:
+    with database(app) as session:
+        session.get(Organization, scene.other_org.id).name = "İzmir Derneği"
+        session.commit()
+    login(client, scene.admin)
+    for taken in ("izmir derneği", "İZMİR DERNEĞİ", "  İzmir Derneği "):
+        response = client.post(f"/admin/organizations/{scene.org.id}",
+                               data={**ORGANIZATION, "name": taken})
+        assert response.status_code == 422
+        assert "Bu adla kayıtlı bir kuruluş var." in response.get_data(as_text=True)
+    # Dotless I is a different letter in Turkish: "IZMIR" is not "İzmir".
+    response = client.post(f"/admin/organizations/{scene.org.id}",
+                           data={**ORGANIZATION, "name": "IZMIR DERNEĞI"})
+    assert response.status_code == 302
+    # An organisation may change the case of its own name.
+    response = client.post(f"/admin/organizations/{scene.other_org.id}", data={
+        **ORGANIZATION, "name": "İZMİR DERNEĞİ", "email": "izmir@example.org"})
+    assert response.status_code == 302
+    with database(app) as session:
+        assert session.get(Organization, scene.other_org.id).name == "İZMİR DERNEĞİ"
+
+
+def test_the_organisation_page_speaks_english(app: Flask, client: FlaskClient,
+                                              scene: Scene) -> None:
+    with database(app) as session:
+        session.get(User, scene.admin.id).language = "en"
+        session.commit()
+    login(client, scene.admin)
+    html = client.get(f"/admin/organizations/{scene.org.id}").get_data(as_text=True)
+    assert "Type of organisation" in html and "Save" in html
+    response = client.post(f"/admin/organizations/{scene.org.id}",
+                           data={**ORGANIZATION, "kind": "party"})
+    assert "Invalid organisation type." in response.get_data(as_text=True)

@@ -1,15 +1,20 @@
-"""Admins change a user's role, organisation, centers and active flag."""
+"""Admins change a user's role, organisation, centers and active flag, and an
+organisation's details."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.models import Center, Organization, Role, User, new_session_nonce
-from booking.services import audit
+from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
+from booking.services import accounts, audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+from booking.text import turkish_casefold
 
 
 def update_user(session: Session, actor: User, user_id: int, *, role: Role | str,
@@ -54,3 +59,68 @@ def update_user(session: Session, actor: User, user_id: int, *, role: Role | str
                  details={k: {"from": before[k], "to": after[k]} for k in before
                           if before[k] != after[k]} or None)
     return user
+
+
+# Column sizes of Organization: longer input is a field error, not a database error.
+ORGANIZATION_LIMITS = {"name": 300, "email": 254, "phone": 40, "registry_number": 64}
+
+
+def update_organization(session: Session, actor: User, organization_id: int, *, name: str,
+                        kind: str, email: str, phone: str | None, registry_number: str | None,
+                        now: datetime) -> Organization:
+    """An admin corrects an organisation's name, kind and contact details.
+
+    Names are unique regardless of Turkish case ("İzmir Derneği" and "izmir
+    derneği" are one name); only real changes are written to the audit trail."""
+    if not actor.is_admin:
+        raise NotAllowed(_l("Kuruluşları yalnızca yöneticiler düzenleyebilir."))
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(_l("Kuruluş bulunamadı."))
+    errors: list[FieldError] = []
+    name = (name or "").strip()
+    if not name:
+        errors.append(FieldError("name", _l("Kuruluş adı gerekli.")))
+    elif _name_taken(session, name, organization.id):
+        errors.append(FieldError("name", _l("Bu adla kayıtlı bir kuruluş var.")))
+    try:
+        org_kind = OrganizationKind(kind)
+    except ValueError:
+        errors.append(FieldError("kind", _l("Geçersiz kuruluş türü.")))
+        org_kind = organization.kind
+    email = accounts.check_email("email", email, errors)
+    values: dict[str, Any] = {"name": name, "kind": org_kind, "email": email,
+                              "phone": (phone or "").strip() or None,
+                              "registry_number": (registry_number or "").strip() or None}
+    for key, limit in ORGANIZATION_LIMITS.items():
+        if len(values[key] or "") > limit and not any(e.field == key for e in errors):
+            errors.append(FieldError(key, _l("En fazla %(n)d karakter olabilir.", n=limit)))
+    if errors:
+        raise RuleViolation(errors)
+    changed = {key: {"from": _plain(getattr(organization, key)), "to": _plain(value)}
+               for key, value in values.items() if getattr(organization, key) != value}
+    if not changed:
+        return organization
+    for key, value in values.items():
+        setattr(organization, key, value)
+    organization.updated_at = now
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request took the name between the check and the write.
+        raise RuleViolation([FieldError("name", _l("Bu adla kayıtlı bir kuruluş var."))]) from None
+    audit.record(session, actor, "organization", organization.id, "update", at=now,
+                 details=changed)
+    return organization
+
+
+def _name_taken(session: Session, name: str, organization_id: int) -> bool:
+    """Whether another organisation has this name, compared by Turkish rules
+    (SQL lower() does not fold İ/I as Turkish does, so the names are compared here)."""
+    folded = turkish_casefold(name)
+    return any(turkish_casefold(other) == folded for other in session.scalars(
+        select(Organization.name).where(Organization.id != organization_id)))
+
+
+def _plain(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,5 +1,6 @@
-"""Admin pages: centers, rooms, users and roles. Organisations are verified on
-the staff page; admins see every one there. Anyone but an admin gets a 404."""
+"""Admin pages: centers, rooms, users and roles, and an organisation's details.
+Organisations are listed and verified on the staff page; admins edit them here.
+Anyone but an admin gets a 404."""
 from __future__ import annotations
 
 from datetime import time
@@ -11,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.forms import CenterForm, RoomForm, UserForm, UserRoleForm, choices
+from booking.forms import CenterForm, OrganizationForm, RoomForm, UserForm, UserRoleForm, choices
 from booking.models import Center, Organization, Role, Room, User
 from booking.services import accounts, places, users
 from booking.services.errors import DomainError, RuleViolation
@@ -195,4 +196,36 @@ def edit_user(user_id: int) -> Any:
             return redirect(url_for("admin.users_page"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_edit.html", form=form, user=user, roles=Role,
+                           general=general), status
+
+
+@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@admin_required
+def organization(organization_id: int) -> Any:
+    """Correct an organisation's name, kind, registry number and contacts."""
+    existing = db.session.get(Organization, organization_id)
+    if existing is None:
+        abort(404)
+    form = OrganizationForm(obj=existing)
+    if request.method == "GET":
+        form.kind.data = existing.kind.value
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = users.update_organization(
+                db.session, _actor(), existing.id, name=form.name.data, kind=form.kind.data,
+                email=form.email.data, phone=form.phone.data,
+                registry_number=form.registry_number.data, now=now())
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
+            return redirect(url_for("staff.organizations"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/organization.html", form=form, organization=existing,
                            general=general), status
