@@ -62,8 +62,8 @@ def _pages(live: Live, scene: Scene) -> dict[str, list[str]]:
         "staff": ["/staff/queue", "/staff/organizations", "/staff/attendance", "/staff/closures",
                   "/bookings/new"],
         "admin": ["/admin/", "/admin/users", "/admin/users/new", f"/admin/users/{scene.member.id}",
-                  "/admin/centers/new", f"/admin/rooms/{scene.room.id}", "/admin/outbox/",
-                  "/reports/"],
+                  "/admin/centers/new", f"/admin/rooms/{scene.room.id}",
+                  f"/admin/organizations/{scene.org.id}", "/admin/outbox/", "/reports/"],
     }
 
 
