@@ -315,13 +315,16 @@ class Statement:
 
 @contextmanager
 def captured_sql(engine: Engine) -> Iterator[list[Statement]]:
-    """Record every statement sent through ``engine`` inside the block."""
+    """Record every statement sent through ``engine`` inside the block (an
+    executemany, such as a batched INSERT of several rows, counts once and keeps
+    its first parameter set)."""
     seen: list[Statement] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
                executemany: bool) -> None:
-        if not executemany:
-            seen.append(Statement(statement, parameters))
+        if executemany and isinstance(parameters, (list, tuple)):
+            parameters = parameters[0] if parameters else {}
+        seen.append(Statement(statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -22,9 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from booking import api, auth, cli, i18n
     from booking.database import configure_engine
-    from booking.extensions import csrf, db, limiter
+    from booking.extensions import csrf, db, limiter, release_held
 
     db.init_app(app)
+    app.teardown_request(release_held)
     with app.app_context():
         configure_engine(db.engine)
     csrf.init_app(app)

@@ -39,11 +39,12 @@ def identify_caller() -> None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise _unauthorized("Use `Authorization: Bearer <token>`.")
-        user = tokens.authenticate_token(db.session, secret.strip(), utcnow())
+        user, refreshed = tokens.authenticate(db.session, secret.strip(), utcnow())
         if user is None:
             db.session.rollback()
             raise _unauthorized("The token is unknown or revoked.")
-        db.session.commit()  # last_used_at, when it was refreshed
+        if refreshed:
+            db.session.commit()  # last_used_at, whatever the handler does next
         g.api_user, g.api_auth = user, "bearer"
         # Flask-Login's current user for this request only (no session cookie is
         # written), so the user's language setting chooses the messages' language.
@@ -63,6 +64,7 @@ def forget_caller(_exc: BaseException | None) -> None:
     if g.pop("api_auth", None) == "bearer":
         g.pop("_login_user", None)
     g.pop("api_user", None)
+    g.pop("api_room", None)
     g.pop("_flask_babel", None)
 
 

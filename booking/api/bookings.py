@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, g
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from booking.api import schemas as s
 from booking.api import serialize
@@ -23,9 +23,14 @@ BOOKING_ERRORS = (401, 403, 404, 409, 422)
 
 def _zone_of_room(room_id: int | None) -> ZoneInfo:
     """The zone naive input times are read in: the room's center's, else the default."""
-    room = db.session.get(Room, room_id) if room_id is not None else None
+    room = db.session.get(Room, room_id, options=[joinedload(Room.center),
+                                                  lazyload(Room.feature_rows)]) \
+        if room_id is not None else None
     tz = room.center.tz if room is not None else serialize.default_tz()
     g.api_tz = tz  # conflicts and suggestions are answered in this zone too
+    # Held for the request: the session's identity map keeps objects only while
+    # something refers to them, and the service will ask for the same room.
+    g.api_room = room
     return tz
 
 

@@ -43,12 +43,17 @@ def _ids(bookings: Sequence[Booking]) -> list[int]:
     return [b.id for b in sorted(bookings, key=lambda b: (b.start_at, b.id))]
 
 
-def on_booking_created(session: Session, bookings: list[Booking], now: datetime) -> None:
+def on_booking_created(session: Session, bookings: list[Booking], now: datetime, *,
+                       inserted_now: bool = False) -> None:
     """A booking, or a recurring series' occurrences, was just created.
 
     Pending: "request received" to the requester and "new request" to the
     center's staff, one message each for the whole series. Approved at once:
     the approval (with .ics) to the requester and reminders per occurrence.
+
+    ``inserted_now``: the bookings were inserted in this transaction and this
+    is the first call for them, so no outbox row of theirs can be in the
+    database yet and the per-message look-ups are skipped (the create path).
     """
     if not bookings:
         return
@@ -59,20 +64,21 @@ def on_booking_created(session: Session, bookings: list[Booking], now: datetime)
         first = min(pending, key=lambda b: (b.start_at, b.id))
         context = {"booking_ids": _ids(pending)}
         user = requester(first)
+        staff_members = center_staff(first)  # read before adding rows: one INSERT for all
         if user is not None:
             enqueue(session, kind=kinds.REQUEST_RECEIVED, recipient=user, due_at=now,
-                    booking=first, context=context)
-        for staff in center_staff(first):
+                    booking=first, context=context, new_booking=inserted_now)
+        for staff in staff_members:
             enqueue(session, kind=kinds.NEW_REQUEST, recipient=staff, due_at=now,
-                    booking=first, context=context)
+                    booking=first, context=context, new_booking=inserted_now)
     if approved:
         first = min(approved, key=lambda b: (b.start_at, b.id))
         user = requester(first)
         if user is not None:
             enqueue(session, kind=kinds.APPROVED, recipient=user, due_at=now,
-                    booking=first, context={"booking_ids": _ids(approved)})
+                    booking=first, context={"booking_ids": _ids(approved)}, new_booking=inserted_now)
         for booking in approved:
-            plan_reminders(session, booking, now)
+            plan_reminders(session, booking, now, new_booking=inserted_now)
 
 
 def on_status_changed(
@@ -134,8 +140,10 @@ def on_booking_moved(session: Session, booking: Booking, now: datetime) -> None:
                     booking=booking, context=context)
 
 
-def plan_reminders(session: Session, booking: Booking, now: datetime) -> list[OutboxMessage]:
-    """Enqueue the requester's reminders still in the future; return their rows."""
+def plan_reminders(session: Session, booking: Booking, now: datetime, *,
+                   new_booking: bool = False) -> list[OutboxMessage]:
+    """Enqueue the requester's reminders still in the future; return their rows.
+    ``new_booking``: the booking was created in this transaction (see ``enqueue``)."""
     user = requester(booking)
     if user is None or booking.status != BookingStatus.APPROVED:
         return []
@@ -146,6 +154,7 @@ def plan_reminders(session: Session, booking: Booking, now: datetime) -> list[Ou
             continue
         planned.append(
             enqueue(session, kind=kinds.REMINDER, recipient=user, due_at=due, booking=booking,
-                    context={"booking_ids": [booking.id], "offset_minutes": minutes})
+                    context={"booking_ids": [booking.id], "offset_minutes": minutes},
+                    new_booking=new_booking)
         )
     return planned

@@ -61,6 +61,7 @@ def enqueue(
     language: str | None = None,
     context: dict[str, Any] | None = None,
     key_time: datetime | None = None,
+    new_booking: bool = False,
 ) -> OutboxMessage:
     """Add one message to the outbox in the caller's transaction, unless it is there.
 
@@ -70,12 +71,15 @@ def enqueue(
     a row skipped earlier (a reminder of a time the booking moves back to) is
     planned again. The check is a read in the same session, never a caught
     IntegrityError, which would abort the caller's transaction.
+    ``new_booking`` says the booking was created in this very transaction, so
+    only the session's unflushed rows can hold the key, never the database:
+    the read is skipped.
     """
     user = recipient if isinstance(recipient, User) else None
     address = user.email if user is not None else str(recipient)
     booking_id = booking.id if booking is not None else None
     key = dedupe_key(kind, booking_id, address, key_time or due_at)
-    existing = _find(session, key)
+    existing = _find(session, key, in_database=not new_booking)
     if existing is not None:
         if existing.status == OutboxStatus.SKIPPED:
             existing.status = OutboxStatus.PENDING
@@ -103,10 +107,12 @@ def enqueue(
     return message
 
 
-def _find(session: Session, key: str) -> OutboxMessage | None:
+def _find(session: Session, key: str, *, in_database: bool = True) -> OutboxMessage | None:
     for obj in session.new:
         if isinstance(obj, OutboxMessage) and obj.dedupe_key == key:
             return obj
+    if not in_database:
+        return None
     return session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
 
 

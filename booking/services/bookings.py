@@ -302,7 +302,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
         audit.record(session, actor, "booking", booking.id, "create", booking_id=booking.id,
                      to_status=status.value, at=now,
                      details={"series_id": series.id} if series else None)
-    notify.on_booking_created(session, bookings, now)
+    notify.on_booking_created(session, bookings, now, inserted_now=True)
     if status == BookingStatus.APPROVED:
         for booking in bookings:
             _reject_overlapping_pending(session, booking, actor, now)

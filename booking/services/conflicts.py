@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, literal_column, or_, select
+from sqlalchemy import ColumnElement, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, Closure, Room
@@ -115,17 +115,42 @@ def find_conflicts(
     end: datetime,
     exclude: Iterable[int] = (),
 ) -> list[Interval]:
-    """What stops [start, end) (plus the room's buffer) from being approved."""
+    """What stops [start, end) (plus the room's buffer) from being approved:
+    approved bookings first, then closures, each by start. One statement (a
+    UNION ALL of the two look-ups, reading only the columns it reports), as
+    every request and every approval pays for it."""
     block_end = end + timedelta(minutes=room.buffer_minutes)
-    conflicts = [
-        Interval(b.start_at, b.end_at, booking_id=b.id, room_id=room.id, kind="booking")
-        for b in approved_blocks(session, room.id, start, block_end, exclude)
+    bookings = select(
+        literal_column("0").label("kind"), Booking.id.label("booking_id"),
+        Booking.start_at.label("start_at"), Booking.end_at.label("end_at"),
+    ).where(
+        Booking.room_id == room.id,
+        is_approved(),
+        Booking.start_at < block_end,
+        Booking.start_at > start - MAX_BLOCK_SPAN,
+        Booking.block_end > start,
+    )
+    excluded = list(exclude)
+    if excluded:
+        bookings = bookings.where(Booking.id.not_in(excluded))
+    closures = select(
+        literal_column("1"), null(), Closure.start_at, Closure.end_at,
+    ).where(
+        Closure.center_id == room.center_id,
+        or_(Closure.room_id.is_(None), Closure.room_id == room.id),
+        Closure.start_at < end,
+        Closure.end_at > start,
+    )
+    both = union_all(bookings, closures).subquery()
+    rows = session.execute(
+        select(both.c.kind, both.c.booking_id, both.c.start_at, both.c.end_at)
+        .order_by(both.c.kind, both.c.start_at)
+    )
+    return [
+        Interval(begin, finish, booking_id=booking_id, room_id=room.id,
+                 kind="closure" if kind else "booking")
+        for kind, booking_id, begin, finish in rows
     ]
-    conflicts += [
-        Interval(c.start_at, c.end_at, room_id=room.id, kind="closure")
-        for c in closures_for(session, room, start, end)
-    ]
-    return conflicts
 
 
 class _RoomCalendar:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.models import ApiToken, User
 from booking.services import audit
@@ -67,28 +68,43 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     ))
 
 
-def authenticate_token(session: Session, secret: str, now: datetime) -> User | None:
-    """The active user a live token belongs to, or None.
+def authenticate(session: Session, secret: str, now: datetime) -> tuple[User | None, bool]:
+    """The active user a live token belongs to (or None), and whether
+    ``last_used_at`` was written, so the caller knows if there is anything to
+    commit.
 
-    ``last_used_at`` is refreshed only when it is older than a few minutes, with
-    one guarded UPDATE, so a burst of requests does not write on every call.
+    One statement reads the token, its user and the user's organisation (every
+    API request pays for it). ``last_used_at`` is refreshed only when it is
+    older than a few minutes, with one guarded UPDATE, so a burst of requests
+    does not write on every call.
     """
     if not secret or len(secret) > MAX_TOKEN_LENGTH:
-        return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+        return None, False
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(secret))
+        .options(joinedload(ApiToken.user).joinedload(User.organization))
+    )
     if token is None or token.revoked_at is not None:
-        return None
+        return None, False
     user = token.user
     if not user.is_active:
-        return None
+        return None, False
     stale = now - LAST_USED_RESOLUTION
-    if token.last_used_at is None or token.last_used_at < stale:
-        session.execute(
-            update(ApiToken)
-            .where(ApiToken.id == token.id)
-            .where((ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < stale))
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        token.last_used_at = now
-    return user
+    if token.last_used_at is not None and token.last_used_at >= stale:
+        return user, False
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token.id)
+        .where((ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < stale))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    # What the row now holds, without making the ORM write it a second time.
+    set_committed_value(token, "last_used_at", now)
+    return user, True
+
+
+def authenticate_token(session: Session, secret: str, now: datetime) -> User | None:
+    """The active user a live token belongs to, or None (see ``authenticate``)."""
+    return authenticate(session, secret, now)[0]
