@@ -38,7 +38,7 @@ install-test: $(VENV)/.installed-test node_modules/.installed $(MO_FILES)
 ## make translations: extract the Turkish msgids and merge them into the catalogues
 translations: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o booking/translations/messages.pot .
-	$(BIN)/pybabel -q update -i booking/translations/messages.pot -d booking/translations --no-wrap
+	$(BIN)/pybabel -q update -i booking/translations/messages.pot -d booking/translations -w 100
 
 db: install
 	$(FLASK) init-db

@@ -64,6 +64,23 @@ def test_registering_an_ngo_creates_an_unverified_organisation_and_signs_in(
     assert "henüz doğrulanmadı" in page
 
 
+def test_an_organisation_name_is_taken_whatever_its_turkish_case(client: FlaskClient, app: Flask) -> None:
+    assert client.post("/register", data=REGISTRATION).status_code == 302
+    client.post("/logout", data={})
+    for taken in ("İYİLİK DERNEĞİ", "iyilik derneği", " İyilik Derneği "):
+        data = dict(REGISTRATION, org_name=taken, user_email="baska@iyilik.org",
+                    org_email="baska@iyilik.org")
+        html = client.post("/register", data=data).get_data(as_text=True)
+        assert "Bu adla kayıtlı bir kuruluş var." in html, taken
+    # Dotless I is another letter in Turkish: "IYILIK" is "ıyılık", a different name.
+    data = dict(REGISTRATION, org_name="IYILIK DERNEĞİ", user_email="ayri@iyilik.org")
+    assert client.post("/register", data=data).status_code == 302
+    with database(app) as session:
+        names = set(session.scalars(select(Organization.name).where(
+            Organization.name.in_(["İyilik Derneği", "IYILIK DERNEĞİ"]))))
+    assert names == {"İyilik Derneği", "IYILIK DERNEĞİ"}
+
+
 def test_registration_shows_field_errors(client: FlaskClient, scene: Scene) -> None:
     data = dict(REGISTRATION, org_name=scene.org.name, user_email=scene.member.email,
                 password_confirm="başka bir parola")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,7 @@ from booking.models import (
 )
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+from booking.text import turkish_casefold
 
 MIN_PASSWORD_LENGTH = 8
 # A hash to compare against when the e-mail is unknown, so timing does not tell.
@@ -141,6 +142,18 @@ class Registration:
     user: User
 
 
+def organization_name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
+    """Whether an organisation (other than ``except_id``) has this name,
+    compared by Turkish rules: "izmir derneği" and "İZMİR DERNEĞİ" are the
+    same name, "IZMIR" is not. SQL's lower() folds İ/I the English way (and
+    SQLite's only ASCII), so the few hundred names are compared here."""
+    folded = turkish_casefold(name)
+    query = select(Organization.name)
+    if except_id is not None:
+        query = query.where(Organization.id != except_id)
+    return any(turkish_casefold(other) == folded for other in session.scalars(query))
+
+
 def register_organization(
     session: Session,
     *,
@@ -159,11 +172,7 @@ def register_organization(
     org_name = (org_name or "").strip()
     if not org_name:
         errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
-    elif session.scalar(
-        select(Organization.id).where(or_(
-            # SQLite's lower() folds ASCII only: the exact name must be caught too.
-            Organization.name == org_name, func.lower(Organization.name) == org_name.lower()))
-    ):
+    elif organization_name_taken(session, org_name):
         errors.append(FieldError("organization.name", _l("Bu adla kayıtlı bir kuruluş var.")))
     try:
         org_kind = OrganizationKind(kind)

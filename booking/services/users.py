@@ -7,14 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
 from booking.services import accounts, audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
-from booking.text import turkish_casefold
 
 
 def update_user(session: Session, actor: User, user_id: int, *, role: Role | str,
@@ -81,7 +79,7 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("name", _l("Kuruluş adı gerekli.")))
-    elif _name_taken(session, name, organization.id):
+    elif accounts.organization_name_taken(session, name, organization.id):
         errors.append(FieldError("name", _l("Bu adla kayıtlı bir kuruluş var.")))
     try:
         org_kind = OrganizationKind(kind)
@@ -112,14 +110,6 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     audit.record(session, actor, "organization", organization.id, "update", at=now,
                  details=changed)
     return organization
-
-
-def _name_taken(session: Session, name: str, organization_id: int) -> bool:
-    """Whether another organisation has this name, compared by Turkish rules
-    (SQL lower() does not fold İ/I as Turkish does, so the names are compared here)."""
-    folded = turkish_casefold(name)
-    return any(turkish_casefold(other) == folded for other in session.scalars(
-        select(Organization.name).where(Organization.id != organization_id)))
 
 
 def _plain(value: object) -> str | None:
