@@ -45,7 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "API_MAX_PER_PAGE": 200,
-    "SEED_DEMO_ON_RUN": True,
+    # Larger API request bodies answer 413.
+    "API_MAX_BODY_BYTES": 1024 * 1024,
+    # Token creation and registration over the API, per client address (Flask-Limiter syntax).
+    "API_AUTH_RATE_LIMIT": "10 per minute",
 }
 
 _TRUE = {"1", "true", "yes", "on", "evet"}

@@ -71,3 +71,15 @@ def test_reminder_offsets_parse_largest_first_and_refuse_nonsense():
     assert reminder_offsets("120, 1440") == [1440, 120]
     with pytest.raises(ValueError):
         reminder_offsets("-5")
+
+
+def test_api_limits_from_the_environment_are_numbers_and_apply(tmp_path, monkeypatch):
+    factory = _app_with_instance(tmp_path, monkeypatch, "")
+    monkeypatch.setenv("BOOKING_API_MAX_BODY_BYTES", "200")
+    monkeypatch.setenv("BOOKING_API_AUTH_RATE_LIMIT", "3 per hour")
+    app = factory({"DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+    assert app.config["API_MAX_BODY_BYTES"] == 200
+    assert app.config["API_AUTH_RATE_LIMIT"] == "3 per hour"
+    response = app.test_client().post("/api/v1/bookings", json={"title": "x" * 500})
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
