@@ -147,7 +147,7 @@ class Server:
     def __init__(self, target: str, chdir: Path, workers: int, url: str, log: Path) -> None:
         self.port = free_port()
         env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_SECRET_KEY": "bench-secret",
-               "BOOKING_SEED_DEMO_ON_RUN": "0", "BOOKING_SCHEDULER_EMBEDDED": "0"}
+               "BOOKING_SCHEDULER_EMBEDDED": "0"}
         self.log = log
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(workers), "--worker-class", "sync",

@@ -49,7 +49,6 @@ BENCH_CONFIG: dict[str, Any] = {
     "TESTING": False,
     "SECRET_KEY": "bench-secret",
     "BASE_URL": "http://127.0.0.1",
-    "SEED_DEMO_ON_RUN": False,
     "RATELIMIT_ENABLED": False,
     "WTF_CSRF_ENABLED": False,
 }

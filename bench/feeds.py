@@ -138,7 +138,7 @@ def bare_icalendar(bookings: list[Booking]) -> bytes:
 
 def run(engine_name: str, url: str, count: int, runs: int) -> dict[str, float]:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "BASE_URL": "http://localhost",
-                      "SEED_DEMO_ON_RUN": False, "RATELIMIT_ENABLED": False})
+                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade_to_head()
         room_id = fill(count)

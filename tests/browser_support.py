@@ -56,7 +56,7 @@ def live_fixture(sqlite_template: Path, tmp_path: Path) -> Iterator[Live]:
     url = f"http://127.0.0.1:{port}"
     app = create_app({
         "TESTING": True, "SECRET_KEY": "browser-test", "DATABASE_URL": f"sqlite:///{database}",
-        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, "SEED_DEMO_ON_RUN": False,
+        "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
         "BASE_URL": url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_TIMEOUT": 5,
     })
     server = make_server("127.0.0.1", port, app, threaded=True)

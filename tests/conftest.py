@@ -168,7 +168,6 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Ite
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "SEED_DEMO_ON_RUN": False,
         "BASE_URL": "http://localhost",
     }
     config.update(app_config)

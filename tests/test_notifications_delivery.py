@@ -332,7 +332,6 @@ def sender_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str
         BOOKING_DATABASE_URL=database_url,
         BOOKING_SMTP_HOST="127.0.0.1",
         BOOKING_SMTP_PORT=str(smtp_port),
-        BOOKING_SEED_DEMO_ON_RUN="0",
         BOOKING_SCHEDULER_EMBEDDED="0",
         **extra,
     )
