@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 
 from booking import create_app
 from booking.extensions import db
+from tests.api_support import Api
+from tests.scene import build_scene
 
 PG_ADMIN_URL = os.environ.get(
     "BOOKING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -194,6 +196,19 @@ def session(app: Flask) -> Iterator[Session]:
     with app.app_context():
         yield db.session
         db.session.remove()
+
+
+@pytest.fixture
+def scene(session: Session):
+    """The usual cast (tests/scene.py). Web tests define their own, built
+    outside the request's session (tests/web_support.scene_for)."""
+    return build_scene(session)
+
+
+@pytest.fixture
+def api(client: FlaskClient, session: Session):
+    """Calls /api/v1 as a user (tests/api_support.Api)."""
+    return Api(client, session)
 
 
 @pytest.fixture

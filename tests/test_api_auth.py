@@ -8,19 +8,8 @@ from sqlalchemy import select
 
 from booking.extensions import limiter
 from booking.models import ApiToken
-from tests.api_support import Api, assert_problem
+from tests.api_support import assert_problem
 from tests.factories import PASSWORD
-from tests.scene import build_scene
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
 
 
 def _login(client, user) -> None:

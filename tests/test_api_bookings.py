@@ -7,24 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import Booking, BookingStatus
-from tests.api_support import Api, assert_problem, at, booking_row, iso
+from tests.api_support import assert_problem, at, booking_row, iso
 from tests.factories import make_center, make_organization, make_room, make_user
-from tests.scene import build_scene
 
 S = BookingStatus
 BOOKING_MEMBERS = {"id", "room_id", "center_id", "organization_id", "title", "description",
                    "kind", "category", "start", "end", "expected_attendees", "actual_attendees",
                    "status", "status_reason", "is_public", "series_id", "created_at", "updated_at"}
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
 
 
 def _request(scene, room=None, days=3, hour=10, minutes=120, **extra):

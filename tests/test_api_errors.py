@@ -5,18 +5,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from booking.services import bookings as engine
-from tests.api_support import Api, assert_problem, at, booking_row, iso
-from tests.scene import build_scene
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
+from tests.api_support import assert_problem, at, booking_row, iso
 
 
 def test_unknown_paths_under_the_api_are_404_problems(api, scene):

@@ -1,23 +1,9 @@
 """Organisations (register, verify, list, read) and users."""
 from __future__ import annotations
 
-import pytest
-
 from booking.models import Organization, Role, User
-from tests.api_support import Api, assert_problem
+from tests.api_support import assert_problem
 from tests.factories import make_organization
-from tests.scene import build_scene
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
-
 
 REGISTRATION = {
     "organization": {"name": "Kadın Emeği Kooperatifi", "kind": "cooperative",

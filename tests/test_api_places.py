@@ -3,24 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from booking.models import BookingStatus, Closure
-from tests.api_support import Api, assert_problem, at, booking_row, iso
+from tests.api_support import assert_problem, at, booking_row, iso
 from tests.factories import make_center, make_room
-from tests.scene import build_scene
 
 S = BookingStatus
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
 
 
 # --- centers -----------------------------------------------------------------

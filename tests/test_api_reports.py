@@ -1,21 +1,8 @@
 """The yearly summary (SPEC §6) over the API."""
 from __future__ import annotations
 
-import pytest
-
 from booking.models import BookingStatus
-from tests.api_support import Api, assert_problem, booking_row
-from tests.scene import build_scene
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
+from tests.api_support import assert_problem, booking_row
 
 
 def test_the_yearly_summary_for_staff_and_admins(api, scene, session):

@@ -11,12 +11,7 @@ from booking.services.bookings import create_booking
 from booking.services.closures import add_closure
 from booking.services.errors import NotFound, RuleViolation
 from tests.factories import make_booking
-from tests.scene import NOW, build_scene, local
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
+from tests.scene import NOW, local
 
 
 def test_busy_lists_bookings_buffers_and_closures_and_free_fits_around_them(session, scene):

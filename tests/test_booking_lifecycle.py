@@ -17,14 +17,9 @@ from booking.services.errors import (
     RuleViolation,
 )
 from tests.factories import make_booking
-from tests.scene import NOW, build_scene, local
+from tests.scene import NOW, local
 
 S = BookingStatus
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
 
 
 def _pending(session, scene, start=None, minutes=120, member=None):

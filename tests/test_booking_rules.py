@@ -9,12 +9,7 @@ from booking.models import BookingStatus
 from booking.services.bookings import create_booking
 from booking.services.closures import add_closure
 from booking.services.errors import BookingConflict, NotAllowed, RuleViolation
-from tests.scene import NOW, build_scene, local
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
+from tests.scene import NOW, local
 
 
 def _fields(exc: RuleViolation) -> set[str]:

@@ -10,12 +10,7 @@ from booking.models import Closure
 from booking.services.bookings import create_booking
 from booking.services.closures import add_closure, delete_closure, import_holidays
 from booking.services.errors import NotAllowed, RuleViolation
-from tests.scene import ISTANBUL, NOW, build_scene, local
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
+from tests.scene import ISTANBUL, NOW, local
 
 
 def test_closure_lists_the_approved_bookings_it_overlaps(session, scene):

@@ -14,14 +14,9 @@ from booking.services.closures import add_closure
 from booking.services.errors import BookingConflict, RuleViolation
 from booking.services.recurrence import Recurrence, expand
 from tests.factories import make_center, make_room
-from tests.scene import ISTANBUL, NOW, build_scene, local
+from tests.scene import ISTANBUL, NOW, local
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
 
 
 def test_weekly_series_on_chosen_weekdays_creates_one_row_per_occurrence(session, scene):

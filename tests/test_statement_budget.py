@@ -15,14 +15,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, event
 
 from booking.extensions import db
 from booking.models import utcnow
 from booking.services import closures
 from tests.api_support import Api, at, iso
-from tests.scene import build_scene
 
 # PostgreSQL: token (with user and organisation), room (with center), room lock,
 # conflicts (bookings and closures in one), INSERT booking, INSERT audit entry,
@@ -31,16 +29,6 @@ from tests.scene import build_scene
 CREATE_BUDGET = 8
 APPROVE_BUDGET = 20
 CANCEL_BUDGET = 11
-
-
-@pytest.fixture
-def scene(session):
-    return build_scene(session)
-
-
-@pytest.fixture
-def api(client, session):
-    return Api(client, session)
 
 
 @contextmanager
