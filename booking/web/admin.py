@@ -3,6 +3,7 @@ Organisations are listed and verified on the staff page; admins edit them here.
 Anyone but an admin gets a 404."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
@@ -28,6 +29,33 @@ ROOM_FIELDS = ("name", "floor", "capacity", "features", "requires_approval", "bu
                "max_advance_days", "description", "is_active")
 
 
+def _form_page(form: Any, save: Callable[[], Any], saved_message: Callable[[Any], str], done: str,
+               template: str, **context: Any) -> Any:
+    """Every admin form: on a valid POST call the service, commit, flash and go
+    to ``done``; a broken rule puts its messages on the fields (or above the
+    form) and shows the page again with 422, the data as typed."""
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except RuleViolation as exc:
+            db.session.rollback()
+            general = apply_errors(form, exc.errors)
+        except DomainError as exc:
+            db.session.rollback()
+            general = [str(exc.message)]
+        else:
+            db.session.commit()
+            flash(saved_message(saved), "ok")
+            return redirect(done)
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, general=general, **context), status
+
+
+def _saved(saved: Center | Room | Organization) -> str:
+    return gettext("“%(name)s” kaydedildi.", name=saved.name)
+
+
 def _values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     values = {name: getattr(form, name).data for name in names}
     for name, value in values.items():
@@ -51,27 +79,14 @@ def center(center_id: int | None = None) -> Any:
     if center_id and existing is None:
         abort(404)
     form = CenterForm(obj=existing)
-    general: list[str] = []
-    if form.validate_on_submit():
+    def save() -> Center:
         values = _values(form, CENTER_FIELDS)
-        try:
-            if existing is None:
-                saved = places.create_center(db.session, _actor(), now=now(), **values)
-            else:
-                saved = places.update_center(db.session, _actor(), existing.id, now=now(), **values)
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
-            return redirect(url_for("admin.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/center.html", form=form, center=existing,
-                           general=general), status
+        if existing is None:
+            return places.create_center(db.session, _actor(), now=now(), **values)
+        return places.update_center(db.session, _actor(), existing.id, now=now(), **values)
+
+    return _form_page(form, save, _saved, url_for("admin.index"), "admin/center.html",
+                      center=existing)
 
 
 @bp.route("/rooms/new", methods=["GET", "POST"])
@@ -87,27 +102,14 @@ def room(room_id: int | None = None) -> Any:
     if request.method == "GET" and existing is None:
         form.center_id.data = request.args.get("center_id", type=int)
         form.opening_time.data, form.closing_time.data = time(8), time(22)
-    general: list[str] = []
-    if form.validate_on_submit():
+    def save() -> Room:
         values = _values(form, ROOM_FIELDS)
-        try:
-            if existing is None:
-                saved = places.create_room(db.session, _actor(), center_id=form.center_id.data,
-                                           now=now(), **values)
-            else:
-                saved = places.update_room(db.session, _actor(), existing.id, now=now(), **values)
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
-            return redirect(url_for("admin.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/room.html", form=form, room=existing, general=general), status
+        if existing is None:
+            return places.create_room(db.session, _actor(), center_id=form.center_id.data,
+                                      now=now(), **values)
+        return places.update_room(db.session, _actor(), existing.id, now=now(), **values)
+
+    return _form_page(form, save, _saved, url_for("admin.index"), "admin/room.html", room=existing)
 
 
 def _actor() -> User:
@@ -142,26 +144,15 @@ def new_user() -> Any:
     form = UserForm()
     form.organization_id.choices = choices(_org_choices())
     form.center_ids.choices = choices(_center_choices())
-    general: list[str] = []
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                db.session, _actor(), email=form.email.data, name=form.name.data,
-                password=form.password.data, role=form.role.data,
-                organization_id=form.organization_id.data or None,
-                center_ids=form.center_ids.data or [], language=form.language.data)
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(gettext("%(name)s eklendi.", name=user.name), "ok")
-            return redirect(url_for("admin.users_page"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_new.html", form=form, general=general), status
+    def save() -> User:
+        return accounts.create_user(
+            db.session, _actor(), email=form.email.data, name=form.name.data,
+            password=form.password.data, role=form.role.data,
+            organization_id=form.organization_id.data or None,
+            center_ids=form.center_ids.data or [], language=form.language.data)
+
+    return _form_page(form, save, lambda saved: gettext("%(name)s eklendi.", name=saved.name),
+                      url_for("admin.users_page"), "admin/user_new.html")
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -177,26 +168,14 @@ def edit_user(user_id: int) -> Any:
         form.role.data = user.role.value
         form.organization_id.data = user.organization_id or 0
         form.center_ids.data = sorted(user.center_ids)
-    general: list[str] = []
-    if form.validate_on_submit():
-        try:
-            users.update_user(db.session, _actor(), user.id, role=form.role.data,
-                              organization_id=form.organization_id.data or None,
-                              center_ids=form.center_ids.data or [],
-                              is_active=form.is_active.data, now=now())
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(gettext("%(name)s güncellendi.", name=user.name), "ok")
-            return redirect(url_for("admin.users_page"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_edit.html", form=form, user=user, roles=Role,
-                           general=general), status
+    def save() -> User:
+        return users.update_user(db.session, _actor(), user.id, role=form.role.data,
+                                 organization_id=form.organization_id.data or None,
+                                 center_ids=form.center_ids.data or [],
+                                 is_active=form.is_active.data, now=now())
+
+    return _form_page(form, save, lambda saved: gettext("%(name)s güncellendi.", name=saved.name),
+                      url_for("admin.users_page"), "admin/user_edit.html", user=user, roles=Role)
 
 
 @bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
@@ -209,23 +188,11 @@ def organization(organization_id: int) -> Any:
     form = OrganizationForm(obj=existing)
     if request.method == "GET":
         form.kind.data = existing.kind.value
-    general: list[str] = []
-    if form.validate_on_submit():
-        try:
-            saved = users.update_organization(
-                db.session, _actor(), existing.id, name=form.name.data, kind=form.kind.data,
-                email=form.email.data, phone=form.phone.data,
-                registry_number=form.registry_number.data, now=now())
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(gettext("“%(name)s” kaydedildi.", name=saved.name), "ok")
-            return redirect(url_for("staff.organizations"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/organization.html", form=form, organization=existing,
-                           general=general), status
+    def save() -> Organization:
+        return users.update_organization(
+            db.session, _actor(), existing.id, name=form.name.data, kind=form.kind.data,
+            email=form.email.data, phone=form.phone.data,
+            registry_number=form.registry_number.data, now=now())
+
+    return _form_page(form, save, _saved, url_for("staff.organizations"),
+                      "admin/organization.html", organization=existing)
