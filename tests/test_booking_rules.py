@@ -110,6 +110,19 @@ def test_unverified_organization_cannot_book(session, scene):
     assert _fields(caught.value) == {"organization_id"}
 
 
+def test_staff_cannot_book_for_an_unverified_organization_either(session, scene):
+    scene.org.is_verified = False
+    for actor in (scene.staff, scene.admin):
+        request = scene.request(local(3, 10), 60, organization_id=scene.org.id)
+        with pytest.raises(RuleViolation) as caught:
+            create_booking(session, actor, request, NOW)
+        assert _fields(caught.value) == {"organization_id"}
+        assert "doğrulayın" in str(caught.value.errors[0].message)
+    # An internal booking (no organisation) stays possible.
+    created = create_booking(session, scene.staff, scene.request(local(3, 10), 60), NOW)
+    assert created.bookings[0].organization_id is None
+
+
 def test_empty_title_and_unknown_kind_are_reported_together(session, scene):
     with pytest.raises(RuleViolation) as caught:
         create_booking(session, scene.member,

@@ -35,11 +35,13 @@ def check_request_fields(
             "expected_attendees",
             _l("Bu salon en fazla %(n)d kişiliktir.", n=room.capacity),
         ))
-    if organization is not None and not organization.is_verified and not actor.is_staff:
-        errors.append(FieldError(
-            "organization_id",
-            _l("Kuruluşunuz henüz doğrulanmadı; doğrulandıktan sonra rezervasyon yapabilirsiniz."),
-        ))
+    if organization is not None and not organization.is_verified:
+        # SPEC §2: staff may override the advance window and hours, not this.
+        errors.append(FieldError("organization_id", _l(
+            "Bu kuruluş henüz doğrulanmadı; önce doğrulayın, sonra adına rezervasyon yapın."
+        ) if actor.is_staff else _l(
+            "Kuruluşunuz henüz doğrulanmadı; doğrulandıktan sonra rezervasyon yapabilirsiniz."
+        )))
     return errors
 
 
