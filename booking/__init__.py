@@ -20,6 +20,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
+    from booking.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+
     from booking import api, auth, cli, i18n
     from booking.database import configure_engine
     from booking.extensions import csrf, db, limiter, release_held

@@ -116,3 +116,15 @@ def test_error_pages_are_html_in_the_visitors_language(client: FlaskClient, scen
     assert "Bu işlem burada yapılamaz" in response.get_data(as_text=True)
     # The JSON API keeps its problem+json answers.
     assert client.get("/api/v1/no-such-thing").mimetype == "application/problem+json"
+
+
+def test_ids_beyond_what_the_database_holds_are_404_not_500(client: FlaskClient, scene: Scene) -> None:
+    login(client, scene.admin)
+    for too_big in ("2147483648", "9223372036854775808", "99999999999999999999"):
+        for url in (f"/rooms/{too_big}", f"/centers/{too_big}", f"/rooms/{too_big}/calendar.ics",
+                    f"/centers/{too_big}/calendar.ics", f"/admin/rooms/{too_big}",
+                    f"/admin/organizations/{too_big}"):
+            response = client.get(url)
+            assert response.status_code == 404, (url, response.status_code)
+        api = client.get(f"/api/v1/rooms/{too_big}")
+        assert api.status_code == 404 and api.mimetype == "application/problem+json"
