@@ -1,15 +1,40 @@
 """The booking rules of SPEC §2, each failure naming its field."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from booking.models import Organization, Room, User
 from booking.models.places import MAX_DURATION_MINUTES
-from booking.services.errors import FieldError
+from booking.services.errors import FieldError, RuleViolation
 
 MAX_TITLE = 200
+
+
+def local_instant(value: datetime, tz: ZoneInfo, field: str) -> datetime:
+    """A wall-clock time in ``tz`` (naive) as an aware instant.
+
+    A time the clocks skip on a spring-forward night does not exist and is
+    refused (else it would silently move by an hour, and an hour-long request
+    could come out empty); a time repeated on an autumn night means its first
+    pass (``fold=0``), the earlier instant. Aware input is kept as it is.
+    """
+    if value.tzinfo is not None:
+        return value
+    aware = value.replace(tzinfo=tz, fold=0)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value.replace(fold=0):
+        raise RuleViolation.single(field, _l(
+            "%(day)s günü saat %(time)s yok: o gece saatler ileri alınıyor. Başka bir saat seçin.",
+            day=value.strftime("%d.%m.%Y"), time=value.strftime("%H:%M"),
+        ))
+    return aware
+
+
+def wall_clock(day: date, clock: time, tz: ZoneInfo, field: str) -> datetime:
+    """``day`` at ``clock`` in ``tz`` (see ``local_instant``)."""
+    return local_instant(datetime.combine(day, clock), tz, field)
 
 
 def check_request_fields(

@@ -30,6 +30,7 @@ from booking.services.errors import (
     RuleViolation,
 )
 from booking.services.recurrence import Recurrence
+from booking.services.rules import wall_clock
 from booking.text import turkish_sorted
 from booking.web.common import apply_errors, now, signed_in
 
@@ -73,8 +74,8 @@ def _organization_choices() -> list[tuple[int, str]]:
         (o.id, o.name) for o in organizations]
 
 
-def _local(day: date, clock: time, room: Room) -> datetime:
-    return datetime.combine(day, clock, tzinfo=room.center.tz)
+def _local(day: date, clock: time, room: Room, field: str) -> datetime:
+    return wall_clock(day, clock, room.center.tz, field)
 
 
 def _prefill(form: BookingForm) -> None:
@@ -179,8 +180,8 @@ def _create(form: BookingForm, room: Room) -> booking_service.CreateResult:
         organization_id = form.organization_id.data
     req = booking_service.BookingRequest(
         room_id=room.id, title=form.title.data, description=form.description.data,
-        start=_local(form.date.data, form.start_time.data, room),
-        end=_local(form.date.data, form.end_time.data, room),
+        start=_local(form.date.data, form.start_time.data, room, "start"),
+        end=_local(form.date.data, form.end_time.data, room, "end"),
         expected_attendees=form.expected_attendees.data, kind=form.kind.data,
         category=form.category.data, is_public=form.is_public.data,
         organization_id=organization_id, recurrence=_recurrence(form),
@@ -273,14 +274,14 @@ def edit(booking_id: int) -> Any:
     general: list[str] = []
     suggestions: list[tuple[Room | None, Any]] = []
     if form.validate_on_submit():
-        changes = booking_service.BookingChanges(
-            title=form.title.data, description=form.description.data or "",
-            kind=form.kind.data, category=form.category.data, is_public=form.is_public.data,
-            expected_attendees=form.expected_attendees.data,
-            start=_local(form.date.data, form.start_time.data, booking.room),
-            end=_local(form.date.data, form.end_time.data, booking.room),
-        )
         try:
+            changes = booking_service.BookingChanges(
+                title=form.title.data, description=form.description.data or "",
+                kind=form.kind.data, category=form.category.data, is_public=form.is_public.data,
+                expected_attendees=form.expected_attendees.data,
+                start=_local(form.date.data, form.start_time.data, booking.room, "start"),
+                end=_local(form.date.data, form.end_time.data, booking.room, "end"),
+            )
             changed = booking_service.change_booking(db.session, current_user, booking.id,
                                                      changes, now())
         except RuleViolation as exc:
