@@ -47,8 +47,9 @@ demo: db
 	$(FLASK) seed-demo --year 2024
 
 ## make run: set up and serve on http://$(HOST):$(PORT) with SQLite and demo data
+# Feed and e-mail links follow the address served, unless BOOKING_BASE_URL says otherwise.
 run: demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BOOKING_BASE_URL="$${BOOKING_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install what the tests need and run the whole suite (SQLite and PostgreSQL)
 test: install-test
