@@ -37,12 +37,15 @@ def test_bad_credentials_are_401_problems(api, scene):
     for credentials in ({"email": scene.member.email, "password": "wrong password"},
                         {"email": "nobody@example.org", "password": PASSWORD}):
         body = assert_problem(api.post("/auth/tokens", json=credentials), 401)
-        assert "wrong" in body["detail"]
+        assert body["detail"] == "E-posta adresi ya da parola yanlış."
+        english = assert_problem(api.post("/auth/tokens", json=credentials,
+                                          headers={"Accept-Language": "en"}), 401)
+        assert english["detail"] == "Wrong e-mail address or password."
 
 
 def test_token_request_without_password_is_422_with_field_errors(api, scene):
     body = assert_problem(api.post("/auth/tokens", json={"email": scene.member.email}), 422)
-    assert {"field": "password", "message": "This field is required."} in body["errors"]
+    assert {"field": "password", "message": "Bu alan gerekli."} in body["errors"]
 
 
 def test_an_inactive_user_gets_no_token_and_their_tokens_stop_working(api, scene, session):
@@ -60,10 +63,11 @@ def test_the_owner_revokes_a_token_and_it_then_answers_401(api, scene, session):
     session.rollback()
     response = api.delete(f"/auth/tokens/{token_id}", scene.member)
     assert response.status_code == 204 and response.data == b""
+    assert "Content-Type" not in response.headers
     assert session.get(ApiToken, token_id).revoked_at is not None
     session.rollback()
     body = assert_problem(api.get("/users/me", headers={"Authorization": f"Bearer {token}"}), 401)
-    assert "revoked" in body["detail"]
+    assert body["detail"] == "API anahtarı bilinmiyor ya da iptal edilmiş."
 
 
 def test_someone_elses_token_cannot_be_revoked_404(api, scene, session):
@@ -113,7 +117,7 @@ def test_cookie_session_writes_need_the_csrf_token_bearer_writes_do_not(api, sce
     # The browser session: refused without the token, accepted with it.
     _login(client, scene.admin)
     body = assert_problem(api.post("/centers", json={"name": "Bornova Merkezi"}), 400)
-    assert "CSRF" in body["detail"]
+    assert "X-CSRFToken" in body["detail"] and body["type"].endswith("#problem-csrf")
     with client.application.test_request_context():
         from flask import session as flask_session
         from flask_wtf.csrf import generate_csrf
@@ -135,9 +139,11 @@ def test_token_creation_is_rate_limited_with_a_429_problem(api, scene):
     credentials = {"email": scene.member.email, "password": "wrong password"}
     statuses = [api.post("/auth/tokens", json=credentials).status_code for _ in range(3)]
     assert statuses == [401, 401, 401]
-    response = api.post("/auth/tokens", json=credentials)
-    assert_problem(response, 429)
+    response = api.post("/auth/tokens", json=credentials, headers={"Accept-Language": "en"})
+    body = assert_problem(response, 429)
     assert "Retry-After" in response.headers
+    assert body["type"].endswith("#problem-rate-limited")
+    assert body["detail"].startswith("Too many requests: at most 3 requests per 60 seconds")
     limiter.reset()
 
 

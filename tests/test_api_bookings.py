@@ -110,6 +110,27 @@ def test_an_overlapping_request_on_a_taken_slot_is_409_with_conflicts_and_sugges
     assert any(s["room_id"] != scene.room.id for s in body["suggestions"])
 
 
+def test_a_conflict_names_only_bookings_the_caller_may_see(api, scene):
+    """Like availability's busy times: another organisation's booking is a
+    conflict with its time and room but without its id (asking for it is 404)."""
+    taken = booking_row(api.session, scene.room, 3, 10, 120, status=S.APPROVED,
+                        organization=scene.other_org)
+    stranger = assert_problem(api.post("/bookings", scene.member, json=_request(scene, hour=11)),
+                              409)
+    assert [set(c) for c in stranger["conflicts"]] == [{"start", "end", "kind", "room_id"}]
+    assert_problem(api.get(f"/bookings/{taken.id}", scene.member), 404)
+    owner = assert_problem(api.post("/bookings", scene.other_member,
+                                    json=_request(scene, hour=11)), 409)
+    assert owner["conflicts"][0]["booking_id"] == taken.id
+    # A series' skipped occurrences follow the same rule.
+    series = api.post("/bookings", scene.member, json=_request(
+        scene, days=3, hour=11, recurrence={"freq": "daily", "count": 2}, skip_conflicts=True))
+    assert series.status_code == 201, series.get_json()
+    skipped = series.get_json()["skipped"]
+    assert len(skipped) == 1 and skipped[0]["conflicts"]
+    assert all(c.get("booking_id") is None for c in skipped[0]["conflicts"])
+
+
 def test_a_weekly_series_books_each_occurrence_and_can_skip_conflicts(api, scene):
     booking_row(api.session, scene.room, 10, 10, 120, status=S.APPROVED, organization=scene.other_org)
     whole = api.post("/bookings", scene.member, json=_request(
@@ -170,6 +191,21 @@ def test_listing_filters_and_paginates(api, scene, bookings):
     page = api.get("/bookings?per_page=2&page=2", admin).get_json()
     assert (page["page"], page["per_page"], page["total"], len(page["items"])) == (2, 2, 3, 1)
     assert page["items"][0]["id"] == bookings["far"].id  # ordered by start
+
+
+def test_a_list_range_ending_before_it_starts_is_422_like_availability(api, scene, bookings):
+    day4 = at(4, 0).date()
+    body = assert_problem(api.get(f"/bookings?from={day4}T12:00&to={day4}T10:00", scene.admin),
+                          422)
+    assert body["errors"] == [{"field": "to", "message": "Aralığın sonu başından sonra olmalı."}]
+    # Offsets are compared as instants: 12:00+03:00 is before 10:00Z.
+    ok = api.get(f"/bookings?from={day4}T12:00%2B03:00&to={day4}T10:00Z", scene.admin)
+    assert ok.status_code == 200
+    unencoded = assert_problem(api.get(f"/bookings?from={day4}T12:00+03:00", scene.admin), 422)
+    assert unencoded["errors"][0]["field"] == "from"
+    # Date-only values are accepted in the filters (midnight in the zone).
+    assert _ids(api.get(f"/bookings?from={day4}&to={day4 + timedelta(days=1)}", scene.admin)) \
+        == {bookings["theirs"].id}
 
 
 def test_a_booking_the_caller_may_not_see_is_404(api, scene, bookings):

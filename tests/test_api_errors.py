@@ -1,6 +1,9 @@
 """Every error under /api/ is problem+json, and no malformed input is a 500."""
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -167,3 +170,117 @@ def test_messages_follow_the_users_language_then_accept_language(api, scene, ses
     assert anonymous["errors"][0]["message"] == "The end of the range must be after its start."
     default = assert_problem(api.get(backwards), 422)
     assert default["errors"][0]["message"] == "Aralığın sonu başından sonra olmalı."
+
+
+def _documented_problem_types(api) -> set[str]:
+    page = api.get("/docs").get_data(as_text=True)
+    return set(re.findall(r'id="problem-([a-z-]+)"', page))
+
+
+def test_http_errors_have_documented_problem_types(api, scene):
+    documented = _documented_problem_types(api)
+    cases = [
+        (api.call("PUT", "/centers", scene.admin), 405, "method-not-allowed"),
+        (api.post("/bookings", scene.member, data="x" * (2 * 1024 * 1024),
+                  content_type="application/json"), 413, "body-too-large"),
+        (api.post("/bookings", scene.member, data="room_id=1", content_type="text/plain"), 415,
+         "unsupported-media-type"),
+        (api.post("/bookings", scene.member, data=b"{", content_type="application/json"), 400,
+         "malformed-request"),
+        (api.get("/nothing-here"), 404, "not-found"),
+    ]
+    for response, status, kind in cases:
+        body = assert_problem(response, status)
+        assert body["type"] == f"http://localhost/api/v1/docs#problem-{kind}", body
+        assert kind in documented
+        assert body["title"] and body["detail"]
+
+
+def test_every_problem_type_in_use_is_documented(api):
+    from booking.api.errors import PROBLEM_TYPES, STATUS_KINDS
+
+    assert set(STATUS_KINDS.values()) <= set(PROBLEM_TYPES)
+    assert set(PROBLEM_TYPES) <= _documented_problem_types(api)
+
+
+def test_a_json_body_without_a_content_type_is_415_not_guessed(api, scene):
+    payload = json.dumps(_booking(scene)).encode()
+    response = api.client.open("/api/v1/bookings", method="POST", data=payload, headers={
+        "Authorization": f"Bearer {api.token(scene.member)}"})
+    assert response.request.headers.get("Content-Type") is None
+    body = assert_problem(response, 415)
+    assert body["type"].endswith("#problem-unsupported-media-type")
+    # An empty body still counts as {} whatever the headers say.
+    booking = booking_row(api.session, scene.room, 3, 15, organization=scene.org)
+    cancelled = api.post(f"/bookings/{booking.id}/cancel", scene.member)
+    assert cancelled.status_code == 200, cancelled.get_json()
+
+
+def test_api_messages_are_turkish_by_default_and_english_on_request(api, scene, session):
+    en = {"Accept-Language": "en"}
+    cases = [  # (response in Turkish, response in English, Turkish detail, English detail)
+        (api.get("/centers/999"), api.get("/centers/999", headers=en),
+         "Merkez bulunamadı.", "Center not found."),
+        (api.get("/rooms/999"), api.get("/rooms/999", headers=en),
+         "Salon bulunamadı.", "Room not found."),
+        (api.get("/users/me"), api.get("/users/me", headers=en),
+         "Giriş yapın ya da bir API anahtarı gönderin.", "Sign in or send an API token."),
+        (api.get("/users/me", headers={"Authorization": "Basic x"}),
+         api.get("/users/me", headers={"Authorization": "Basic x", **en}),
+         "Anahtarı `Authorization: Bearer <anahtar>` başlığıyla gönderin.",
+         "Send the token as `Authorization: Bearer <token>`."),
+        (api.post("/centers", scene.member, json={"name": "X"}),
+         api.post("/centers", scene.member, json={"name": "X"}, headers=en),
+         "Bu işlemi yalnızca yöneticiler yapabilir.", None),
+    ]
+    for turkish, english, tr_detail, en_detail in cases:
+        assert turkish.get_json()["detail"] == tr_detail
+        if en_detail is not None:
+            assert english.get_json()["detail"] == en_detail
+    # A signed-in caller's own setting wins over Accept-Language.
+    scene.member.language = "en"
+    session.commit()
+    forbidden = api.post("/centers", scene.member, json={"name": "X"},
+                         headers={"Accept-Language": "tr"})
+    assert forbidden.get_json()["detail"] == "Only admins may do this."
+
+
+@pytest.mark.parametrize("changes, field, turkish, english", [
+    ({"title": None}, "title", "Metin olmalı.", "Must be text."),
+    ({"surprise": 1}, "surprise", "Bilinmeyen alan.", "Unknown field."),
+    ({"expected_attendees": "5"}, "expected_attendees", "Bir tam sayı girin.",
+     "Enter a whole number."),
+    ({"expected_attendees": 0}, "expected_attendees", "En az 1 olmalı.", "Must be at least 1."),
+    ({"expected_attendees": 10**6}, "expected_attendees", "En fazla 100000 olmalı.",
+     "Must be at most 100000."),
+    ({"title": ""}, "title", "Boş bırakılamaz.", "Must not be empty."),
+    ({"kind": "party"}, "kind", "Geçerli değerler: 'meeting' or 'program'",
+     "Valid values: 'meeting' or 'program'"),
+    ({"start": "yesterday"}, "start",
+     "RFC 3339 biçiminde geçerli bir tarih ve saat girin (ör. 2026-12-01T18:00).",
+     "Enter a valid RFC 3339 date and time (e.g. 2026-12-01T18:00)."),
+    ({"start": "2500-01-01T10:00"}, "start", "Yıl 1900 ile 2200 arasında olmalı.",
+     "The year must lie between 1900 and 2200."),
+    ({"title": "a\u0000b"}, "title", "NUL karakteri içeremez.", "Must not contain NUL characters."),
+])
+def test_validation_messages_are_translated(api, scene, session, changes, field, turkish,
+                                           english):
+    payload = _booking(scene, **changes)
+    tr_body = assert_problem(api.post("/bookings", scene.member, json=payload), 422)
+    scene.member.language = "en"  # a signed-in caller's setting chooses the language
+    session.commit()
+    en_body = assert_problem(api.post("/bookings", scene.member, json=payload), 422)
+    assert {"field": field, "message": turkish} in tr_body["errors"], tr_body["errors"]
+    assert {"field": field, "message": english} in en_body["errors"], en_body["errors"]
+    assert tr_body["detail"].startswith("Girdi geçersiz: ")
+    assert en_body["detail"].startswith("The input is not valid: ")
+
+
+def test_a_missing_member_is_required_in_either_language(api):
+    # Anonymous callers: Accept-Language chooses, Turkish by default.
+    tr_body = assert_problem(api.post("/auth/tokens", json={"email": "a@example.org"}), 422)
+    en_body = assert_problem(api.post("/auth/tokens", json={"email": "a@example.org"},
+                                      headers={"Accept-Language": "en"}), 422)
+    assert tr_body["errors"] == [{"field": "password", "message": "Bu alan gerekli."}]
+    assert en_body["errors"] == [{"field": "password", "message": "This field is required."}]
+    assert en_body["detail"] == "The input is not valid: password: This field is required."

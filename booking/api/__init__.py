@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.routing import IntegerConverter
+
 from booking.api import errors
 from booking.api.registry import bp
 from booking.extensions import csrf
@@ -17,6 +19,9 @@ from booking.extensions import csrf
 
 @bp.record_once
 def _setup(state: Any) -> None:
+    # Before the blueprint's routes are added (record_once runs first): ids
+    # out of range reach the view, which answers 404 (see registry.MAX_ID).
+    state.app.url_map.converters["api_int"] = IntegerConverter
     errors.init_app(state.app)
     csrf.exempt(bp)
 

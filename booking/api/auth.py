@@ -7,6 +7,7 @@ for every unsafe method, exactly like the HTML forms.
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.api import schemas as s
@@ -26,7 +27,7 @@ def auth_rate_limit() -> str:
     return current_app.config.get("API_AUTH_RATE_LIMIT", DEFAULT_AUTH_RATE_LIMIT)
 
 
-def _unauthorized(detail: str) -> ApiProblem:
+def _unauthorized(detail: object) -> ApiProblem:
     return ApiProblem(401, "unauthorized", detail)
 
 
@@ -36,13 +37,13 @@ def identify_caller() -> None:
     g.api_user, g.api_auth = None, None
     header = request.headers.get("Authorization")
     if header is not None:
-        scheme, _, secret = header.partition(" ")
+        scheme, _space, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            raise _unauthorized("Use `Authorization: Bearer <token>`.")
+            raise _unauthorized(_("Anahtarı `Authorization: Bearer <anahtar>` başlığıyla gönderin."))
         user, refreshed = tokens.authenticate(db.session, secret.strip(), utcnow())
         if user is None:
             db.session.rollback()
-            raise _unauthorized("The token is unknown or revoked.")
+            raise _unauthorized(_("API anahtarı bilinmiyor ya da iptal edilmiş."))
         if refreshed:
             db.session.commit()  # last_used_at, whatever the handler does next
         g.api_user, g.api_auth = user, "bearer"
@@ -76,21 +77,22 @@ def require_user() -> User:
     """The signed-in caller, or a 401."""
     user = actor()
     if user is None:
-        raise _unauthorized("Sign in or send a bearer token.")
+        raise _unauthorized(_("Giriş yapın ya da bir API anahtarı gönderin."))
     return user
 
 
 def require_staff() -> User:
     user = require_user()
     if not user.is_staff:
-        raise ApiProblem(403, "forbidden", "Only center staff and admins may do this.")
+        raise ApiProblem(403, "forbidden", _("Bu işlemi yalnızca merkez görevlileri ve yöneticiler "
+                                              "yapabilir."))
     return user
 
 
 def require_admin() -> User:
     user = require_user()
     if not user.is_admin:
-        raise ApiProblem(403, "forbidden", "Only admins may do this.")
+        raise ApiProblem(403, "forbidden", _("Bu işlemi yalnızca yöneticiler yapabilir."))
     return user
 
 
@@ -104,7 +106,7 @@ def create_token(body: s.TokenCreate) -> Response:
     user = accounts.authenticate(db.session, body.email, body.password)
     if user is None:
         db.session.rollback()
-        raise _unauthorized("The e-mail or password is wrong.")
+        raise _unauthorized(_("E-posta adresi ya da parola yanlış."))
     now = utcnow()
     issued = write(lambda: tokens.create_token(db.session, user, body.name, now))
     t = issued.token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Response, g
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -16,6 +17,7 @@ from booking.extensions import db
 from booking.models import Booking, Center, Room, utcnow
 from booking.services import bookings as svc
 from booking.services.access import get_visible_booking, scope_bookings
+from booking.services.errors import RuleViolation
 from booking.services.recurrence import Recurrence
 
 BOOKING_ERRORS = (401, 403, 404, 409, 422)
@@ -58,8 +60,8 @@ def create_booking(body: s.BookingCreate) -> Response:
         recurrence = Recurrence(freq=r.freq, interval=r.interval, count=r.count, until=r.until,
                                 byweekday=list(r.byweekday))
     request = svc.BookingRequest(
-        room_id=body.room_id, title=body.title, start=serialize.localize(body.start, tz),
-        end=serialize.localize(body.end, tz), expected_attendees=body.expected_attendees,
+        room_id=body.room_id, title=body.title, start=serialize.localize(body.start, tz, "start"),
+        end=serialize.localize(body.end, tz, "end"), expected_attendees=body.expected_attendees,
         kind=body.kind, category=body.category, description=body.description,
         is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
         skip_conflicts=body.skip_conflicts,
@@ -70,7 +72,7 @@ def create_booking(body: s.BookingCreate) -> Response:
     return reply(s.SeriesCreated(
         series_id=result.series.id,
         bookings=[serialize.booking(b) for b in result.bookings],
-        skipped=[serialize.skipped(item, tz) for item in result.skipped],
+        skipped=[serialize.skipped(item, tz, user) for item in result.skipped],
     ), 201)
 
 
@@ -80,7 +82,8 @@ def create_booking(body: s.BookingCreate) -> Response:
 def list_bookings(query: s.BookingQuery) -> Response:
     """Bookings the caller may see, by start time, filtered and paginated.
     `from`/`to` without an offset are read in the zone of the room or center
-    filtered on (else the default zone)."""
+    filtered on (else the default zone); `to` must lie after `from` (else 422,
+    as for availability)."""
     user = require_user()
     if query.room_id is not None:
         tz = _zone_of_room(query.room_id)
@@ -100,10 +103,14 @@ def list_bookings(query: s.BookingQuery) -> Response:
         stmt = stmt.where(Booking.series_id == query.series_id)
     if query.status is not None:
         stmt = stmt.where(Booking.status == query.status)
-    if query.from_ is not None:
-        stmt = stmt.where(Booking.end_at > serialize.localize(query.from_, tz))
-    if query.to is not None:
-        stmt = stmt.where(Booking.start_at < serialize.localize(query.to, tz))
+    start = serialize.localize(query.from_, tz) if query.from_ is not None else None
+    end = serialize.localize(query.to, tz) if query.to is not None else None
+    if start is not None and end is not None and end <= start:
+        raise RuleViolation.single("to", _l("Aralığın sonu başından sonra olmalı."))
+    if start is not None:
+        stmt = stmt.where(Booking.end_at > start)
+    if end is not None:
+        stmt = stmt.where(Booking.start_at < end)
     rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
     return reply(s.BookingPage(items=[serialize.booking(b) for b in rows], page=query.page,
                                per_page=per_page, total=total))
@@ -128,7 +135,7 @@ def change_booking(booking_id: int, body: s.BookingUpdate) -> Response:
     values = body.model_dump(exclude_none=True)
     for key in ("start", "end"):
         if key in values:
-            values[key] = serialize.localize(values[key], tz)
+            values[key] = serialize.localize(values[key], tz, key)
     changes = svc.BookingChanges(**values)
     changed = write(lambda: svc.change_booking(db.session, user, booking_id, changes, utcnow()))
     return reply(serialize.booking(changed))

@@ -15,10 +15,14 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from booking.api.serialize import visible_booking_id
 from booking.extensions import db
 from booking.services.errors import (
     BookingConflict,
@@ -43,22 +47,36 @@ PROBLEM_TYPES = {
     "forbidden": "The caller is known but may not do this.",
     "unauthorized": "Sign in or send a valid `Authorization: Bearer` token.",
     "malformed-request": "The body is not well-formed JSON (or not UTF-8).",
+    "csrf": "A request authenticated by the browser session sent an unsafe method without a "
+            "valid `X-CSRFToken` header.",
+    "method-not-allowed": "The path exists but not with this method; `Allow` lists the methods "
+                          "it accepts.",
+    "body-too-large": "The body is larger than `API_MAX_BODY_BYTES` (default 1 MiB).",
+    "unsupported-media-type": "A request body must be sent as `Content-Type: application/json` "
+                              "(a body without a Content-Type is refused too).",
     "rate-limited": "Too many requests; wait and retry.",
     "data-conflict": "The change clashes with data stored meanwhile; reload and retry.",
     "unavailable": "The database is busy or unreachable; retry shortly.",
+    "internal-error": "An unexpected error on the server; it has been logged.",
+    "http-error": "Any other HTTP error; `status` and `title` say which.",
 }
+# The problem type of an HTTP error that no handler chose one for.
+STATUS_KINDS = {400: "malformed-request", 401: "unauthorized", 403: "forbidden",
+                404: "not-found", 405: "method-not-allowed", 409: "data-conflict",
+                413: "body-too-large", 415: "unsupported-media-type", 422: "validation",
+                429: "rate-limited", 500: "internal-error", 503: "unavailable"}
 
 
 class ApiProblem(Exception):
     """An error answer chosen by a handler: status, problem type and detail."""
 
-    def __init__(self, status: int, kind: str, detail: str, **members: Any) -> None:
+    def __init__(self, status: int, kind: str, detail: Any, **members: Any) -> None:
         super().__init__(detail)
         self.status, self.kind, self.detail, self.members = status, kind, detail, members
 
 
 class Malformed(ApiProblem):
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: Any) -> None:
         super().__init__(400, "malformed-request", detail)
 
 
@@ -73,15 +91,19 @@ def type_uri(kind: str | None) -> str:
     return f"{request.host_url.rstrip('/')}/api/v1/docs#problem-{kind}"
 
 
-def problem(status: int, detail: str, kind: str | None = None, title: str | None = None,
+def kind_of(status: int) -> str:
+    return STATUS_KINDS.get(status, "http-error")
+
+
+def problem(status: int, detail: Any, kind: str | None = None, title: str | None = None,
             headers: dict[str, str] | None = None, **members: Any) -> Response:
-    """Build a problem+json response."""
+    """Build a problem+json response (``detail`` may be a lazily translated string)."""
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
-    body = {"type": type_uri(kind), "title": title or phrase, "status": status,
-            "detail": detail, "instance": request.path, **members}
+    body = {"type": type_uri(kind or kind_of(status)), "title": title or phrase,
+            "status": status, "detail": str(detail), "instance": request.path, **members}
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False, default=str), status=status, mimetype=PROBLEM_JSON
     )
@@ -99,19 +121,70 @@ def field_errors(errors: list[FieldError]) -> list[dict[str, str]]:
     return [error.as_dict() for error in errors]
 
 
+def _limit(ctx: dict[str, Any], key: str) -> str:
+    value = ctx.get(key)
+    return str(value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def validation_message(error: Any) -> str:
+    """One pydantic error in the interface language. The types this API's
+    models produce have Turkish msgids; a rarer one keeps pydantic's English."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return _("Bu alan gerekli.")
+    if kind == "extra_forbidden":
+        return _("Bilinmeyen alan.")
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
+        return _("Bir tam sayı girin.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Doğru ya da yanlış olmalı.")
+    if kind in ("string_type", "string_unicode", "string_sub_type"):
+        return _("Metin olmalı.")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("Bir liste olmalı.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Bir JSON nesnesi olmalı.")
+    if kind == "greater_than_equal":
+        return _("En az %(limit)s olmalı.", limit=_limit(ctx, "ge"))
+    if kind == "less_than_equal":
+        return _("En fazla %(limit)s olmalı.", limit=_limit(ctx, "le"))
+    if kind == "greater_than":
+        return _("%(limit)s değerinden büyük olmalı.", limit=_limit(ctx, "gt"))
+    if kind == "less_than":
+        return _("%(limit)s değerinden küçük olmalı.", limit=_limit(ctx, "lt"))
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("Boş bırakılamaz.")
+        return _("En az %(n)s karakter olmalı.", n=ctx.get("min_length"))
+    if kind == "string_too_long":
+        return _("En fazla %(n)s karakter olabilir.", n=ctx.get("max_length"))
+    if kind == "too_long":
+        return _("En fazla %(n)s öğe olabilir.", n=ctx.get("max_length"))
+    if kind == "too_short":
+        return _("En az %(n)s öğe olmalı.", n=ctx.get("min_length"))
+    if kind in ("enum", "literal_error"):
+        return _("Geçerli değerler: %(values)s", values=ctx.get("expected", ""))
+    if kind == "string_pattern_mismatch":
+        return _("Biçimi geçersiz.")
+    if kind.startswith("datetime_"):
+        return _("RFC 3339 biçiminde geçerli bir tarih ve saat girin (ör. 2026-12-01T18:00).")
+    if kind.startswith("date_"):
+        return _("Geçerli bir tarih girin.")
+    if kind in ("float_type", "float_parsing", "finite_number"):
+        return _("Bir sayı girin.")
+    if kind == "nul_character":
+        return _("NUL karakteri içeremez.")
+    if kind == "year_range":
+        return _("Yıl %(low)s ile %(high)s arasında olmalı.", low=ctx.get("low"),
+                 high=ctx.get("high"))
+    return str(error["msg"])
+
+
 def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
     """Pydantic's errors as ``{field, message}``, the field a dotted path."""
-    result = []
-    for error in exc.errors(include_url=False, include_input=False):
-        location = [str(part) for part in error["loc"]]
-        if error["type"] == "missing" and location:
-            message = "This field is required."
-        elif error["type"] == "extra_forbidden":
-            message = "Unknown field."
-        else:
-            message = error["msg"]
-        result.append({"field": ".".join(location) or "body", "message": message})
-    return result
+    return [{"field": ".".join(str(part) for part in error["loc"]) or "body",
+             "message": validation_message(error)}
+            for error in exc.errors(include_url=False, include_input=False)]
 
 
 def _rollback() -> None:
@@ -122,11 +195,15 @@ def _rollback() -> None:
 
 
 def _conflict(exc: BookingConflict) -> Response:
+    """A taken slot. A conflicting booking's id is named only to a caller who may
+    see that booking (the rule of availability's busy times), else it would leak."""
+    viewer = getattr(g, "api_user", None)
     conflicts = []
     for c in exc.conflicts:
         item: dict[str, Any] = {"start": _iso(c.start), "end": _iso(c.end), "kind": c.kind}
-        if c.booking_id is not None:
-            item["booking_id"] = c.booking_id
+        booking_id = visible_booking_id(viewer, c.booking_id)
+        if booking_id is not None:
+            item["booking_id"] = booking_id
         if c.room_id is not None:
             item["room_id"] = c.room_id
         conflicts.append(item)
@@ -144,9 +221,9 @@ def handle_domain(exc: Exception) -> Response:
         return problem(exc.status, exc.detail, exc.kind, headers=headers, **exc.members)
     if isinstance(exc, ValidationError):
         errors = validation_errors(exc)
-        return problem(422, "The input is not valid: " + "; ".join(
-            f"{e['field']}: {e['message']}" for e in errors[:5]), "validation",
-            title="Invalid input", errors=errors)
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem(422, _("Girdi geçersiz: %(errors)s", errors=summary), "validation",
+                       title="Invalid input", errors=errors)
     if isinstance(exc, RuleViolation):
         return problem(422, str(exc), "validation", title="Invalid input",
                        errors=field_errors(exc.errors))
@@ -169,15 +246,53 @@ def handle_database(exc: Exception) -> Response:
     _rollback()
     if isinstance(exc, IntegrityError):
         log.warning("integrity error under the API: %s", exc.orig)
-        return problem(409, "The change clashes with data stored meanwhile.", "data-conflict",
-                       title="Conflict")
+        return problem(409, _("Değişiklik, bu arada kaydedilen verilerle çakışıyor; yeniden "
+                                "yükleyip deneyin."), "data-conflict", title="Conflict")
     if isinstance(exc, DataError):
         log.warning("data error under the API: %s", exc.orig)
-        return problem(422, "A value is out of the range the database accepts.", "validation",
-                       title="Invalid input", errors=[])
+        return problem(422, _("Bir değer veritabanının kabul ettiği aralığın dışında."),
+                       "validation", title="Invalid input", errors=[])
     log.exception("database unavailable under the API")
-    return problem(503, "The database is busy or unreachable; retry shortly.", "unavailable",
-                   headers={"Retry-After": "5"})
+    return problem(503, _("Veritabanı meşgul ya da erişilemiyor; biraz sonra yeniden deneyin."),
+                   "unavailable", headers={"Retry-After": "5"})
+
+
+def _rate_limit_detail(exc: HTTPException) -> str:
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    try:
+        amount, seconds = item.amount, item.get_expiry()  # type: ignore[union-attr]
+    except AttributeError:
+        return _("Çok fazla istek; biraz bekleyip yeniden deneyin.")
+    return _("Çok fazla istek: bu adresten %(seconds)s saniyede en fazla %(amount)s istek kabul "
+             "edilir. Biraz bekleyip yeniden deneyin.", seconds=seconds, amount=amount)
+
+
+def http_detail(status: int, exc: HTTPException | None = None) -> str:
+    """The detail of an HTTP error, in the interface language."""
+    if isinstance(exc, CSRFError):
+        return _("CSRF anahtarı eksik ya da geçersiz: oturum çereziyle yapılan isteklerde "
+                 "sayfanın anahtarını X-CSRFToken başlığında gönderin.")
+    if status == 429:
+        return _rate_limit_detail(exc) if exc is not None else \
+            _("Çok fazla istek; biraz bekleyip yeniden deneyin.")
+    details = {
+        400: _l("İstek bozuk."),
+        401: _l("Giriş yapın ya da bir API anahtarı gönderin."),
+        403: _l("Bu işlem için yetkiniz yok."),
+        404: _l("Böyle bir adres ya da kayıt yok."),
+        405: _l("Bu adres bu yöntemi kabul etmiyor; kabul ettikleri Allow başlığında."),
+        413: _l("İstek gövdesi izin verilenden büyük (en fazla %(limit)s bayt).",
+                limit=current_app.config.get("API_MAX_BODY_BYTES", 1024 * 1024)),
+        415: _l("Gövdeyi application/json olarak gönderin (Content-Type başlığıyla)."),
+        500: _l("Beklenmeyen bir hata oluştu; kaydedildi."),
+        503: _l("Hizmet şu anda kullanılamıyor; biraz sonra yeniden deneyin."),
+    }
+    if status in details:
+        return str(details[status])
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def handle_http(exc: HTTPException) -> Response | HTTPException:
@@ -187,15 +302,12 @@ def handle_http(exc: HTTPException) -> Response | HTTPException:
     status = exc.code or 500
     if status >= 500:
         _rollback()
-    detail = exc.description or HTTPStatus(status).phrase
-    if status == 500:
-        detail = "An unexpected error occurred; it has been logged."
-    kind = {401: "unauthorized", 404: "not-found", 429: "rate-limited"}.get(status)
+    kind = "csrf" if isinstance(exc, CSRFError) else kind_of(status)
     headers = {key: value for key, value in exc.get_headers() if key.lower() in
                ("allow", "retry-after", "www-authenticate")}
     if status == 429:
         headers.setdefault("Retry-After", "60")
-    return problem(status, str(detail), kind, headers=headers)
+    return problem(status, http_detail(status, exc), kind, headers=headers)
 
 
 def ensure_problem(response: Response) -> Response:
@@ -203,11 +315,7 @@ def ensure_problem(response: Response) -> Response:
     (an HTML 404 page, say) is replaced by the matching problem."""
     if (response.status_code >= 400 and is_api_request()
             and response.mimetype != PROBLEM_JSON):
-        try:
-            phrase = HTTPStatus(response.status_code).phrase
-        except ValueError:
-            phrase = "Error"
-        replacement = problem(response.status_code, phrase)
+        replacement = problem(response.status_code, http_detail(response.status_code))
         for name in ("Allow", "Retry-After", "WWW-Authenticate"):
             if name in response.headers:
                 replacement.headers[name] = response.headers[name]

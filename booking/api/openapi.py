@@ -21,7 +21,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or the caller may not see it.",
     409: "Conflict: `conflicts` and `suggestions` for a taken slot, or an invalid status change.",
     413: "The body is larger than the API accepts.",
-    415: "The body is not application/json.",
+    415: "The body is not sent as application/json (a missing Content-Type included).",
     422: "A rule is broken: `errors` lists `{field, message}`.",
     429: "Too many requests from this address; see `Retry-After`.",
 }
@@ -38,6 +38,10 @@ time zone; outputs carry the center's offset.
 **Errors.** RFC 9457 `application/problem+json` with `type`, `title`,
 `status`, `detail`; a 422 adds `errors`, a booking conflict (409) adds
 `conflicts` and `suggestions`. An object the caller may not see is a 404.
+Each `type` links to its entry under "Problem types" below.
+
+**Language.** `detail` and field messages are Turkish by default; a signed-in
+caller's own language setting wins, then `Accept-Language`.
 
 **Lists.** `page` (from 1) and `per_page` (capped by the server); the answer
 carries `items`, `page`, `per_page` and `total`.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from booking.api import schemas as s
@@ -19,7 +20,7 @@ def _visible_organization(user: User, organization_id: int) -> Organization:
     """Staff and admins see every organisation; a member only their own."""
     organization = db.session.get(Organization, organization_id)
     if organization is None or (not user.is_staff and user.organization_id != organization.id):
-        raise NotFound("Organisation not found.")
+        raise NotFound(_("Kuruluş bulunamadı."))
     return organization
 
 
@@ -48,7 +49,8 @@ def verify(organization_id: int) -> Response:
     user = require_user()
     organization = _visible_organization(user, organization_id)
     if not user.is_staff:
-        raise ApiProblem(403, "forbidden", "Only center staff and admins verify organisations.")
+        raise ApiProblem(403, "forbidden", _("Kuruluşları yalnızca merkez görevlileri ve "
+                                              "yöneticiler doğrulayabilir."))
     organization = write(lambda: accounts.verify_organization(db.session, user, organization.id))
     return reply(serialize.organization(organization))
 

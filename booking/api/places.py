@@ -5,6 +5,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,6 @@ from booking.api.registry import operation, page_of, reply, write
 from booking.extensions import db
 from booking.models import Booking, Center, Room, RoomFeature, User, utcnow
 from booking.services import availability, closures, places
-from booking.services.access import can_view
 from booking.services.errors import NotFound
 
 DEFAULT_WINDOW = timedelta(days=7)
@@ -25,7 +25,7 @@ def _visible_center(center_id: int) -> Center:
     center = db.session.get(Center, center_id)
     user = actor()
     if center is None or not (center.is_active or (user is not None and user.is_admin)):
-        raise NotFound("Center not found.")
+        raise NotFound(_("Merkez bulunamadı."))
     return center
 
 
@@ -33,9 +33,9 @@ def _visible_room(room_id: int) -> Room:
     room = db.session.get(Room, room_id)
     user = actor()
     if room is None:
-        raise NotFound("Room not found.")
+        raise NotFound(_("Salon bulunamadı."))
     if not (room.is_active and room.center.is_active) and not (user is not None and user.is_admin):
-        raise NotFound("Room not found.")
+        raise NotFound(_("Salon bulunamadı."))
     return room
 
 
@@ -172,9 +172,10 @@ def _busy(item: availability.Busy, user: User | None, tz: Any) -> s.BusyOut:
     booking: Booking | None = item.booking
     if booking is None or user is None or item.kind != "booking":
         return out
-    if can_view(user, booking):
+    visible = serialize.shows_booking(user, booking)
+    if visible:
         out.booking_id = booking.id
-    if can_view(user, booking) or booking.is_public:
+    if visible or booking.is_public:
         out.title = booking.title
         out.organization = booking.organization.name if booking.organization else None
     return out

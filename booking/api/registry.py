@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import DBAPIError
@@ -29,8 +30,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_BODY_BYTES = 1024 * 1024
 # Path parameters are database ids: out of this range there is no such object.
-# (Checked in the view: Werkzeug answers 405 instead of 404 when a bounded
-# converter refuses a value on a path other methods share.)
+# (Checked in the view, so API paths use the unbounded ``api_int`` converter
+# registered in api/__init__.py: Werkzeug answers 405 instead of 404 when a
+# bounded converter, like the app-wide ``int``, refuses a value on a path other
+# methods share.)
 MAX_ID = 2_147_483_647
 T = TypeVar("T")
 
@@ -57,20 +60,26 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
 def _json_body(model: type[BaseModel]) -> BaseModel:
-    """Validate the request body against ``model``; an empty body counts as ``{}``."""
+    """Validate the request body against ``model``; an empty body counts as ``{}``.
+    A body must say it is JSON: without a Content-Type, or with another one, it
+    answers 415 (it is not guessed at, as a form post could look like JSON)."""
     request.max_content_length = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
     data = request.get_data(cache=True)
     if not data.strip():
         data = b"{}"
-    elif request.mimetype and not (request.mimetype == "application/json"
-                                   or request.mimetype.endswith("+json")):
-        raise ApiProblem(415, "malformed-request", "Send the body as application/json.")
+    elif not _is_json(request.mimetype):
+        raise ApiProblem(415, "unsupported-media-type",
+                         _("Gövdeyi application/json olarak gönderin (Content-Type başlığıyla)."))
     try:
         return model.model_validate_json(data)
     except ValidationError as exc:
         if any(error["type"] == "json_invalid" for error in exc.errors()):
-            raise Malformed("The body is not well-formed JSON in UTF-8.") from None
+            raise Malformed(_("Gövde, UTF-8 ile yazılmış geçerli bir JSON değil.")) from None
         raise
 
 
@@ -100,13 +109,13 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
               ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Declare an API operation; ``path`` uses OpenAPI's ``{name}`` for integer ids."""
     path_params = re.findall(r"\{(\w+)\}", path)
-    flask_path = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
+    flask_path = re.sub(r"\{(\w+)\}", r"<api_int:\1>", path)
 
     def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(handler)
         def view(**params: Any) -> Response:
             if any(not 1 <= value <= MAX_ID for value in params.values()):
-                raise ApiProblem(404, "not-found", "No such object.")
+                raise ApiProblem(404, "not-found", _("Böyle bir kayıt yok."))
             if query is not None:
                 params["query"] = _query(query)
             if body is not None:
@@ -129,9 +138,11 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
 
 def reply(model: BaseModel | None, status: int = 200, headers: dict[str, str] | None = None
           ) -> Response:
-    """Serialise an output model (or nothing, for 204)."""
+    """Serialise an output model (or nothing, for 204: then no Content-Type either)."""
     if model is None:
-        return Response(status=status, headers=headers)
+        response = Response(status=status, headers=headers)
+        response.headers.remove("Content-Type")
+        return response
     return current_app.response_class(model.model_dump_json(), status=status,
                                       mimetype="application/json", headers=headers)
 

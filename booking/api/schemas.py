@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
+from pydantic_core import PydanticCustomError
 
 from booking.models import FEATURES, BookingKind, BookingStatus, Category, OrganizationKind, Role
 
@@ -23,21 +24,27 @@ MAX_ID = 2_147_483_647
 MAX_ATTENDEES = 100_000
 
 
+# Error types of our own; errors.validation_message translates them.
 def _clean_text(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise PydanticCustomError("nul_character", "must not contain NUL characters")
     return value
+
+
+def _year_error() -> PydanticCustomError:
+    return PydanticCustomError("year_range", "year must lie between {low} and {high}",
+                               {"low": MIN_YEAR, "high": MAX_YEAR})
 
 
 def _sane_datetime(value: datetime) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"year must lie between {MIN_YEAR} and {MAX_YEAR}")
+        raise _year_error()
     return value
 
 
 def _sane_date(value: date) -> date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"year must lie between {MIN_YEAR} and {MAX_YEAR}")
+        raise _year_error()
     return value
 
 

@@ -8,19 +8,21 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from booking.api import schemas as s
+from booking.extensions import db
 from booking.models import ApiToken, Booking, Center, Closure, Organization, Room, User
+from booking.services.access import can_view
 from booking.services.errors import Interval, SkippedOccurrence
+from booking.services.rules import local_instant
 
 
 def default_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
 
 
-def localize(value: datetime, tz: ZoneInfo) -> datetime:
-    """An input instant: kept when it carries an offset, else read in ``tz``; UTC out."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+def localize(value: datetime, tz: ZoneInfo, field: str = "time") -> datetime:
+    """An input instant: kept when it carries an offset, else read in ``tz``; UTC out.
+    A local time skipped by a spring clock change is a 422 on ``field``."""
+    return local_instant(value, tz, field).astimezone(UTC)
 
 
 def _in(value: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -39,14 +41,29 @@ def booking(b: Booking) -> s.BookingOut:
     )
 
 
-def interval(i: Interval, tz: ZoneInfo) -> s.IntervalOut:
+def shows_booking(viewer: User | None, booking: Booking | None) -> bool:
+    """May ``viewer`` learn which booking this is (its id, its title)? Only a
+    caller who may open it: asking for it by id would answer them 404 otherwise.
+    Availability's busy times and conflicts in 409 answers both follow this."""
+    return booking is not None and viewer is not None and can_view(viewer, booking)
+
+
+def visible_booking_id(viewer: User | None, booking_id: int | None) -> int | None:
+    """``booking_id`` if ``viewer`` may see that booking, else None."""
+    if booking_id is None or viewer is None:
+        return None
+    return booking_id if shows_booking(viewer, db.session.get(Booking, booking_id)) else None
+
+
+def interval(i: Interval, tz: ZoneInfo, viewer: User | None) -> s.IntervalOut:
+    """A conflicting booking or closure; ``booking_id`` only for who may see the booking."""
     return s.IntervalOut(start=_in(i.start, tz), end=_in(i.end, tz), kind=i.kind,
-                         booking_id=i.booking_id, room_id=i.room_id)
+                         booking_id=visible_booking_id(viewer, i.booking_id), room_id=i.room_id)
 
 
-def skipped(item: SkippedOccurrence, tz: ZoneInfo) -> s.SkippedOut:
+def skipped(item: SkippedOccurrence, tz: ZoneInfo, viewer: User | None) -> s.SkippedOut:
     return s.SkippedOut(start=_in(item.start, tz), end=_in(item.end, tz), reason=str(item.reason),
-                        conflicts=[interval(c, tz) for c in item.conflicts])
+                        conflicts=[interval(c, tz, viewer) for c in item.conflicts])
 
 
 def center(c: Center) -> s.CenterOut:
