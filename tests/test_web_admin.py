@@ -209,7 +209,8 @@ def test_a_name_differing_only_by_turkish_case_is_refused(app: Flask, client: Fl
     assert response.status_code == 302
     # An organisation may change the case of its own name.
     response = client.post(f"/admin/organizations/{scene.other_org.id}", data={
-        **ORGANIZATION, "name": "İZMİR DERNEĞİ", "email": "izmir@example.org"})
+        **ORGANIZATION, "name": "İZMİR DERNEĞİ", "email": "izmir@example.org",
+        "registry_number": "35-777"})
     assert response.status_code == 302
     with database(app) as session:
         assert session.get(Organization, scene.other_org.id).name == "İZMİR DERNEĞİ"

@@ -67,18 +67,32 @@ def test_registering_an_ngo_creates_an_unverified_organisation_and_signs_in(
 def test_an_organisation_name_is_taken_whatever_its_turkish_case(client: FlaskClient, app: Flask) -> None:
     assert client.post("/register", data=REGISTRATION).status_code == 302
     client.post("/logout", data={})
-    for taken in ("İYİLİK DERNEĞİ", "iyilik derneği", " İyilik Derneği "):
+    for taken in ("İYİLİK DERNEĞİ", "iyilik derneği", " İyilik Derneği ", "İyilik   Derneği"):
         data = dict(REGISTRATION, org_name=taken, user_email="baska@iyilik.org",
                     org_email="baska@iyilik.org")
         html = client.post("/register", data=data).get_data(as_text=True)
         assert "Bu adla kayıtlı bir kuruluş var." in html, taken
     # Dotless I is another letter in Turkish: "IYILIK" is "ıyılık", a different name.
-    data = dict(REGISTRATION, org_name="IYILIK DERNEĞİ", user_email="ayri@iyilik.org")
+    # Spaces are tidied before the name is kept.
+    data = dict(REGISTRATION, org_name="  IYILIK   DERNEĞİ ", user_email="ayri@iyilik.org",
+                registry_number="35-999")
     assert client.post("/register", data=data).status_code == 302
     with database(app) as session:
         names = set(session.scalars(select(Organization.name).where(
             Organization.name.in_(["İyilik Derneği", "IYILIK DERNEĞİ"]))))
     assert names == {"İyilik Derneği", "IYILIK DERNEĞİ"}
+
+
+def test_a_registry_number_belongs_to_one_organisation(client: FlaskClient, app: Flask) -> None:
+    assert client.post("/register", data=REGISTRATION).status_code == 302
+    client.post("/logout", data={})
+    data = dict(REGISTRATION, org_name="Başka Dernek", registry_number=" 34-123 ",
+                user_email="baska@iyilik.org")
+    response = client.post("/register", data=data)
+    assert response.status_code == 200
+    assert "Bu sicil numarasıyla kayıtlı bir kuruluş var." in response.get_data(as_text=True)
+    data["registry_number"] = ""
+    assert client.post("/register", data=data).status_code == 302  # the number is optional
 
 
 def test_registration_shows_field_errors(client: FlaskClient, scene: Scene) -> None:

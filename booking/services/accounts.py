@@ -142,16 +142,38 @@ class Registration:
     user: User
 
 
+def one_line(text: str | None) -> str:
+    """A name as people mean it: no leading, trailing or doubled spaces (two
+    organisations differing only in spacing look the same on every page)."""
+    return " ".join((text or "").split())
+
+
 def organization_name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
     """Whether an organisation (other than ``except_id``) has this name,
     compared by Turkish rules: "izmir derneği" and "İZMİR DERNEĞİ" are the
     same name, "IZMIR" is not. SQL's lower() folds İ/I the English way (and
     SQLite's only ASCII), so the few hundred names are compared here."""
-    folded = turkish_casefold(name)
+    folded = turkish_casefold(one_line(name))
     query = select(Organization.name)
     if except_id is not None:
         query = query.where(Organization.id != except_id)
-    return any(turkish_casefold(other) == folded for other in session.scalars(query))
+    return any(turkish_casefold(one_line(other)) == folded for other in session.scalars(query))
+
+
+def check_registry_number(session: Session, field_name: str, number: str | None,
+                          errors: list[FieldError], except_id: int | None = None) -> str | None:
+    """The registry number (dernek/vakıf sicil numarası), tidied; one
+    organisation per number, compared without spaces and case."""
+    number = one_line(number) or None
+    if number is None:
+        return None
+    key = turkish_casefold(number.replace(" ", ""))
+    query = select(Organization.registry_number).where(Organization.registry_number.is_not(None))
+    if except_id is not None:
+        query = query.where(Organization.id != except_id)
+    if any(turkish_casefold(other.replace(" ", "")) == key for other in session.scalars(query)):
+        errors.append(FieldError(field_name, _l("Bu sicil numarasıyla kayıtlı bir kuruluş var.")))
+    return number
 
 
 def register_organization(
@@ -169,7 +191,7 @@ def register_organization(
 ) -> Registration:
     """An NGO signs up: the organisation starts unverified, with its first member."""
     errors: list[FieldError] = []
-    org_name = (org_name or "").strip()
+    org_name = one_line(org_name)
     if not org_name:
         errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
     elif organization_name_taken(session, org_name):
@@ -180,6 +202,8 @@ def register_organization(
         errors.append(FieldError("organization.kind", _l("Geçersiz kuruluş türü.")))
         org_kind = OrganizationKind.OTHER
     org_email = check_email("organization.email", org_email, errors)
+    registry_number = check_registry_number(session, "organization.registry_number",
+                                            registry_number, errors)
     user_email = check_email("user.email", user_email, errors)
     check_password("user.password", password, errors)
     if not (user_name or "").strip():
@@ -193,7 +217,7 @@ def register_organization(
         kind=org_kind,
         email=org_email,
         phone=(phone or "").strip() or None,
-        registry_number=(registry_number or "").strip() or None,
+        registry_number=registry_number,
         is_verified=False,
     )
     session.add(organization)

@@ -312,12 +312,12 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
 # --- status changes --------------------------------------------------------
 
 
-def _auto_reject_reason(booking: Booking, approved: Booking) -> str:
+def _auto_reject_reason(booking: Booking) -> str:
     language = booking.created_by.language if booking.created_by else "tr"
     with force_locale(language):
-        return gettext(
-            "Aynı salon ve saat için başka bir talep onaylandı (#%(id)d).", id=approved.id
-        )
+        # No id of the approved booking: it is usually another organisation's,
+        # which the requester may not open (the audit entry keeps the id).
+        return gettext("Aynı salon ve saat için başka bir talep onaylandı.")
 
 
 def _reject_overlapping_pending(session: Session, approved: Booking, actor: User,
@@ -333,7 +333,7 @@ def _reject_overlapping_pending(session: Session, approved: Booking, actor: User
         )
     ).all()
     for rival in rivals:
-        previous = _set_status(rival, BookingStatus.REJECTED, _auto_reject_reason(rival, approved), now)
+        previous = _set_status(rival, BookingStatus.REJECTED, _auto_reject_reason(rival), now)
         audit.record(session, actor, "booking", rival.id, "auto_reject", booking_id=rival.id,
                      from_status=previous.value, to_status=rival.status.value,
                      reason=rival.status_reason, details={"approved_booking_id": approved.id},

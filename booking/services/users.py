@@ -76,7 +76,7 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     if organization is None:
         raise NotFound(_l("Kuruluş bulunamadı."))
     errors: list[FieldError] = []
-    name = (name or "").strip()
+    name = accounts.one_line(name)
     if not name:
         errors.append(FieldError("name", _l("Kuruluş adı gerekli.")))
     elif accounts.organization_name_taken(session, name, organization.id):
@@ -87,9 +87,11 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
         errors.append(FieldError("kind", _l("Geçersiz kuruluş türü.")))
         org_kind = organization.kind
     email = accounts.check_email("email", email, errors)
+    registry_number = accounts.check_registry_number(session, "registry_number", registry_number,
+                                                     errors, organization.id)
     values: dict[str, Any] = {"name": name, "kind": org_kind, "email": email,
                               "phone": (phone or "").strip() or None,
-                              "registry_number": (registry_number or "").strip() or None}
+                              "registry_number": registry_number}
     for key, limit in ORGANIZATION_LIMITS.items():
         if len(values[key] or "") > limit and not any(e.field == key for e in errors):
             errors.append(FieldError(key, _l("En fazla %(n)d karakter olabilir.", n=limit)))

@@ -31,7 +31,7 @@ from booking.forms import (
     ResetPasswordForm,
     TokenForm,
 )
-from booking.i18n import SESSION_KEY
+from booking.i18n import SESSION_KEY, select_locale
 from booking.models import Role
 from booking.notifications.mailer import SmtpMailer, SmtpSettings, build_email
 from booking.services import accounts, feeds, passwords, tokens
@@ -45,6 +45,7 @@ REGISTER_FIELDS = {
     "organization.name": "org_name", "organization.kind": "org_kind",
     "organization.email": "org_email", "user.name": "user_name",
     "user.email": "user_email", "user.password": "password",
+    "organization.registry_number": "registry_number",
 }
 
 
@@ -104,7 +105,10 @@ def login() -> str | Response:
             form.password.errors = [gettext("E-posta adresi ya da parola yanlış.")]
         else:
             _start_session(user)
-            flash(gettext("Hoş geldiniz, %(name)s.", name=user.name), "ok")
+            # The page after this one speaks the user's language; so does the flash
+            # (this request's locale was chosen before anyone was signed in).
+            with force_locale(select_locale()):
+                flash(gettext("Hoş geldiniz, %(name)s.", name=user.name), "ok")
             return redirect(safe_next(form.next.data) or _home_for(user))
     return render_template("auth/login.html", form=form)
 
