@@ -106,6 +106,8 @@ def create_user(
             errors.append(FieldError("center_ids", _l("Merkez bulunamadı.")))
         else:
             centers.append(center)
+    if role == Role.STAFF and not list(center_ids):
+        errors.append(FieldError("center_ids", STAFF_NEED_A_CENTER))
     if find_user_by_email(session, email) is not None:
         errors.append(FieldError("email", _l("Bu e-posta adresiyle bir hesap zaten var.")))
     if errors:
@@ -140,6 +142,10 @@ def change_password(session: Session, user: User, new_password: str) -> None:
 class Registration:
     organization: Organization
     user: User
+
+
+# A staff member without a center could do nothing at all.
+STAFF_NEED_A_CENTER = _l("Merkez görevlisi en az bir merkeze bağlı olmalı.")
 
 
 def one_line(text: str | None) -> str:

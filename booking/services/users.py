@@ -40,6 +40,8 @@ def update_user(session: Session, actor: User, user_id: int, *, role: Role | str
     centers = [session.get(Center, cid) for cid in center_ids]
     if any(center is None for center in centers):
         errors.append(FieldError("center_ids", _l("Merkez bulunamadı.")))
+    elif role == Role.STAFF and not centers:
+        errors.append(FieldError("center_ids", accounts.STAFF_NEED_A_CENTER))
     if errors:
         raise RuleViolation(errors)
     before = {"role": user.role.value, "organization_id": user.organization_id,
