@@ -192,6 +192,18 @@ def test_attendance_must_be_a_sensible_number(session, scene, value):
         svc.record_attendance(session, scene.staff, booking.id, value, NOW)
 
 
+def test_attendance_cannot_exceed_the_rooms_capacity(session, scene):
+    booking = make_booking(session, scene.room, NOW - timedelta(hours=2), 60,
+                           status=S.APPROVED, organization=scene.org)
+    session.commit()
+    with pytest.raises(RuleViolation) as caught:
+        svc.record_attendance(session, scene.staff, booking.id, scene.room.capacity + 1, NOW)
+    assert caught.value.errors[0].field == "actual_attendees"
+    assert str(scene.room.capacity) in str(caught.value.errors[0].message)
+    svc.record_attendance(session, scene.staff, booking.id, scene.room.capacity, NOW)
+    assert booking.actual_attendees == scene.room.capacity
+
+
 def test_changing_the_time_of_an_approved_booking_on_an_approval_room_returns_it_to_pending(
         session, scene):
     booking = _pending(session, scene)

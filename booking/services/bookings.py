@@ -439,6 +439,10 @@ def record_attendance(session: Session, actor: User, booking_id: int, actual_att
             "actual_attendees",
             _l("Katılımcı sayısı 0 ile %(n)d arasında olmalı.", n=MAX_ATTENDANCE),
         )
+    if actual_attendees > booking.room.capacity:
+        # The reports add these up: a slip of the keyboard would inflate a year.
+        raise RuleViolation.single(
+            "actual_attendees", _l("Bu salon en fazla %(n)d kişiliktir.", n=booking.room.capacity))
     before = booking.actual_attendees
     booking.actual_attendees = actual_attendees
     booking.updated_at = now
