@@ -84,12 +84,21 @@ class Integer(IntegerField):
             self.data = None
 
 
+# Dates the forms accept: far from date.min/date.max, where a day's arithmetic
+# (the next midnight, a buffer, the time zone) would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 class Date(DateField):
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(BAD_DATE) from None
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_l("%(a)d ile %(b)d yılları arasında bir tarih girin.",
+                                a=FIRST_YEAR, b=LAST_YEAR))
 
 
 class Time(TimeField):

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.models import Booking, BookingStatus, Center, Room
+from booking.models import Booking, BookingStatus, Center, Role, Room
 from booking.services.access import can_view
 from booking.services.availability import room_availability
+from booking.text import turkish_sorted
 from booking.web.common import base_url, now
 
 bp = Blueprint("rooms", __name__)
@@ -37,11 +38,31 @@ def webcal(path: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
+# How far from today a day or week may be asked for: enough for any real use,
+# and far from date.min/date.max, where the grid's arithmetic would overflow.
+MAX_REACH = timedelta(days=100 * 366)
+
+
 def _parse_day(value: str | None, default: date) -> date:
+    """The ISO date in ``value``; ``default`` (today) when it is missing, does not
+    parse or lies more than a century away."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if abs(day - default) <= MAX_REACH else default
+
+
+def request_state() -> str:
+    """Whether the visitor may click a free hour to request it: "yes", "anonymous",
+    "unverified" (a member whose organisation is not verified yet) or "no"."""
+    if not current_user.is_authenticated:
+        return "anonymous"
+    if current_user.is_staff:
+        return "yes"
+    if current_user.role != Role.MEMBER or current_user.organization is None:
+        return "no"
+    return "yes" if current_user.organization.is_verified else "unverified"
 
 
 def _active_center(center_id: int) -> Center:
@@ -58,11 +79,31 @@ def _active_room(room_id: int) -> Room:
     return room
 
 
-def _hour_range(rooms: list[Room]) -> range:
+def _hour_range(rooms: list[Room], days: list[date] | None = None) -> range:
+    """The hours the grid shows: the rooms' opening hours, widened to every
+    booking of ``days`` that the grid shows (staff may book outside them)."""
     opening = min((r.opening_time for r in rooms), default=time(8))
     closing = max((r.closing_time for r in rooms), default=time(22))
-    last = closing.hour + (1 if closing.minute else 0)
-    return range(opening.hour, last)
+    first, last = opening.hour, closing.hour + (1 if closing.minute else 0)
+    if rooms and days:
+        tz: ZoneInfo = rooms[0].center.tz
+        lo = datetime.combine(days[0], time(0), tzinfo=tz)
+        hi = datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=tz)
+        shown = Booking.status == BookingStatus.APPROVED
+        if current_user.is_authenticated and current_user.organization_id is not None:
+            shown = shown | ((Booking.status == BookingStatus.PENDING)
+                             & (Booking.organization_id == current_user.organization_id))
+        rows = db.session.execute(select(Booking.start_at, Booking.end_at).where(
+            Booking.room_id.in_([r.id for r in rooms]), shown,
+            Booking.start_at < hi, Booking.end_at > lo))
+        for start_at, end_at in rows:
+            start, end = max(start_at.astimezone(tz), lo), min(end_at.astimezone(tz), hi)
+            first = min(first, start.hour)
+            if end.date() > start.date():
+                last = 24
+            else:
+                last = max(last, end.hour + (1 if (end.minute or end.second) else 0))
+    return range(first, last)
 
 
 def _own_pending(room: Room, start: datetime, end: datetime) -> list[Booking]:
@@ -94,6 +135,7 @@ def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Ce
         start = datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hour)
         end = start + timedelta(hours=1)
         cell = Cell(start, end, "free")
+        real = False
         if _outside_hours(room, start, end):
             cell.state = "closed"
         for item in busy:
@@ -102,10 +144,12 @@ def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Ce
                     cell.state, cell.label = "closed", item.reason or ""
                     break
                 if item.kind == "buffer":
-                    if cell.state == "free":
+                    if cell.state == "free" and not real:
                         cell.state, cell.label = "busy", gettext("hazırlık payı")
                     continue
-                cell.state = "busy"
+                # A real booking wins over a buffer in the same hour.
+                real = True
+                cell.state, cell.label = "busy", ""
                 if item.booking is not None and viewer is not None and can_view(viewer, item.booking):
                     cell.booking = item.booking
                     cell.label = item.booking.title
@@ -128,8 +172,9 @@ def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Ce
 def centers() -> str:
     rows = db.session.scalars(
         select(Center).where(Center.is_active.is_(True))
-        .options(selectinload(Center.rooms)).order_by(Center.name)).all()
-    return render_template("rooms/centers.html", centers=rows, webcal=webcal)
+        .options(selectinload(Center.rooms))).all()
+    return render_template("rooms/centers.html", centers=turkish_sorted(rows, key=lambda c: c.name),
+                           webcal=webcal)
 
 
 @bp.get("/centers/<int:center_id>")
@@ -139,13 +184,14 @@ def center_day(center_id: int) -> str:
     instant = now()
     today = instant.astimezone(center.tz).date()
     day = _parse_day(request.args.get("date"), today)
-    rooms = [r for r in center.rooms if r.is_active]
-    hours = _hour_range(rooms)
+    rooms = turkish_sorted((r for r in center.rooms if r.is_active), key=lambda r: r.name)
+    hours = _hour_range(rooms, [day])
     grid = [(room, day_cells(room, day, hours, instant)) for room in rooms]
     return render_template(
         "rooms/center_day.html", center=center, day=day, hours=hours, grid=grid,
         prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today,
         webcal_url=webcal(url_for("feeds.center_calendar", center_id=center.id)),
+        request_state=request_state(),
     )
 
 
@@ -158,7 +204,7 @@ def room_week(room_id: int) -> str:
     asked = _parse_day(request.args.get("week"), today)
     monday = asked - timedelta(days=asked.weekday())
     days = [monday + timedelta(days=i) for i in range(7)]
-    hours = _hour_range([room])
+    hours = _hour_range([room], days)
     columns = [day_cells(room, day, hours, instant) for day in days]
     rows = [[columns[d][h] for d in range(7)] for h in range(len(hours))]
     return render_template(
@@ -166,5 +212,5 @@ def room_week(room_id: int) -> str:
         rows=rows, today=today, prev_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7), this_week=today - timedelta(days=today.weekday()),
         webcal_url=webcal(url_for("feeds.room_calendar", room_id=room.id)),
-        can_request=current_user.is_authenticated,
+        request_state=request_state(),
     )
