@@ -67,7 +67,7 @@ def _values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
 @bp.get("/")
 @admin_required
 def index() -> str:
-    centers = db.session.scalars(select(Center).order_by(Center.name)).all()
+    centers = turkish_sorted(db.session.scalars(select(Center)), key=lambda c: c.name)
     return render_template("admin/index.html", centers=centers)
 
 
@@ -97,8 +97,7 @@ def room(room_id: int | None = None) -> Any:
     if room_id and existing is None:
         abort(404)
     form = RoomForm(obj=existing)
-    form.center_id.choices = choices((c.id, c.name) for c in
-                                     db.session.scalars(select(Center).order_by(Center.name)))
+    form.center_id.choices = choices(_center_choices())
     if request.method == "GET" and existing is None:
         form.center_id.data = request.args.get("center_id", type=int)
         form.opening_time.data, form.closing_time.data = time(8), time(22)
@@ -122,7 +121,8 @@ def _org_choices() -> list[tuple[int, str]]:
 
 
 def _center_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.session.scalars(select(Center).order_by(Center.name))]
+    return [(c.id, c.name)
+            for c in turkish_sorted(db.session.scalars(select(Center)), key=lambda c: c.name)]
 
 
 @bp.get("/users")

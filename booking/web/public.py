@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from booking.extensions import db
 from booking.models import Center
+from booking.text import turkish_sorted
 
 bp = Blueprint("public", __name__)
 
@@ -14,9 +15,8 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home() -> str:
     """The centers and their rooms, so a first visit shows the real system."""
-    centers = db.session.scalars(
-        select(Center).where(Center.is_active.is_(True)).order_by(Center.name)
-    ).all()
+    centers = turkish_sorted(
+        db.session.scalars(select(Center).where(Center.is_active.is_(True))), key=lambda c: c.name)
     return render_template("public/home.html", centers=centers)
 
 

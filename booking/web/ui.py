@@ -18,6 +18,7 @@ from booking.labels import (
     label,
 )
 from booking.notifications.messages import when
+from booking.text import turkish_sorted
 
 
 def day_label(value: date, fmt: str = "full") -> str:
@@ -27,6 +28,11 @@ def day_label(value: date, fmt: str = "full") -> str:
 def clock(value: datetime, tz: Any) -> str:
     """'14:00' in the given zone, for the current locale."""
     return format_time(value.astimezone(tz).replace(tzinfo=None), "short", rebase=False)
+
+
+def by_turkish_name(items: Any, attribute: str = "name") -> list[Any]:
+    """The ``turkish_sorted`` filter: centers, rooms… in Turkish alphabetical order."""
+    return turkish_sorted(items, key=lambda item: getattr(item, attribute) or "")
 
 
 def language_form() -> LanguageForm:
@@ -50,5 +56,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         booking_when=when, day_label=day_label, clock=clock,
-        number=lambda value: format_decimal(value),
+        number=lambda value: format_decimal(value), turkish_sorted=by_turkish_name,
     )
