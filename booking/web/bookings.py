@@ -6,18 +6,26 @@ suggested free slots, each a link that fills this form again.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import format_date, format_decimal, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.forms import BookingForm, ChangeBookingForm, ReasonForm, choices
+from booking.forms import (
+    FREQUENCY_CHOICES,
+    WEEKDAY_CHOICES,
+    BookingForm,
+    ChangeBookingForm,
+    ReasonForm,
+    choices,
+)
+from booking.i18n import local_time
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
 from booking.services import bookings as booking_service
 from booking.services.access import get_visible_booking, manages_center, scope_bookings
@@ -29,10 +37,11 @@ from booking.services.errors import (
     NotFound,
     RuleViolation,
 )
-from booking.services.recurrence import Recurrence
+from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
-from booking.text import turkish_sorted
+from booking.text import turkish_sort_key, turkish_sorted
 from booking.web.common import apply_errors, now, signed_in
+from booking.web.ui import clock
 
 bp = Blueprint("bookings", __name__)
 
@@ -54,11 +63,11 @@ def bookable_rooms(user: Any) -> list[Room]:
     """Active rooms the user may book: every room for members and admins, the
     rooms of their centers for staff."""
     query = (select(Room).join(Room.center)
-             .where(Room.is_active.is_(True), Center.is_active.is_(True))
-             .order_by(Center.name, Room.name))
+             .where(Room.is_active.is_(True), Center.is_active.is_(True)))
     if user.role == Role.STAFF:
         query = query.where(Room.center_id.in_(user.center_ids or [-1]))
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query),
+                  key=lambda r: (turkish_sort_key(r.center.name), turkish_sort_key(r.name)))
 
 
 def _room_choices(rooms: list[Room]) -> list[tuple[int, str]]:
@@ -98,13 +107,35 @@ def _prefill(form: BookingForm) -> None:
             getattr(form, name).data = args[name]
     if args.get("is_public") == "1":
         form.is_public.data = True
+    # A suggestion for a series keeps the series (freq, interval, count or until, days).
+    if args.get("freq") in {value for value, _ in FREQUENCY_CHOICES if value}:
+        form.freq.data = args["freq"]
+        for name in ("interval", "count"):
+            if args.get(name, "").isdigit():
+                getattr(form, name).data = int(args[name])
+        try:
+            if args.get("until"):
+                form.until.data = date.fromisoformat(args["until"])
+        except ValueError:
+            pass
+        days = {value for value, _ in WEEKDAY_CHOICES}
+        form.byweekday.data = [d for d in args.getlist("byweekday") if d in days]
+        if args.get("skip_conflicts") == "1":
+            form.skip_conflicts.data = True
 
 
 def suggestion_link(form: BookingForm, room_id: int, start: datetime, end: datetime,
-                    tz: Any) -> str:
-    """The request form again, with the suggested room and times filled in."""
-    params = {
-        "room_id": room_id, "date": start.astimezone(tz).date().isoformat(),
+                    tz: Any, anchor: date | None = None) -> str:
+    """The request form again, with the suggested room and times filled in.
+
+    For a series the link keeps the repetition; the suggestion is for the
+    occurrence that conflicted (on ``anchor``), so the series' first date moves
+    by as many days as the suggestion moves that occurrence."""
+    day = start.astimezone(tz).date()
+    if form.freq.data and anchor is not None and form.date.data is not None:
+        day = form.date.data + (day - anchor)
+    params: dict[str, Any] = {
+        "room_id": room_id, "date": day.isoformat(),
         "start_time": start.astimezone(tz).strftime("%H:%M"),
         "end_time": end.astimezone(tz).strftime("%H:%M"),
         "title": form.title.data or "", "expected_attendees": form.expected_attendees.data or "",
@@ -115,7 +146,37 @@ def suggestion_link(form: BookingForm, room_id: int, start: datetime, end: datet
         params["is_public"] = "1"
     if current_user.is_staff and form.organization_id.data:
         params["organization_id"] = form.organization_id.data
-    return url_for("bookings.new") + "?" + urlencode(params)
+    if form.freq.data:
+        params["freq"] = form.freq.data
+        params["interval"] = form.interval.data or 1
+        if form.count.data is not None:
+            params["count"] = form.count.data
+        elif form.until.data is not None:
+            params["until"] = form.until.data.isoformat()
+        if form.freq.data == "weekly":
+            params["byweekday"] = list(form.byweekday.data or [])
+        if form.skip_conflicts.data:
+            params["skip_conflicts"] = "1"
+    return url_for("bookings.new") + "?" + urlencode(params, doseq=True)
+
+
+def _conflicting_occurrence(form: BookingForm, room: Room, conflict: BookingConflict) -> date | None:
+    """The local date of the first occurrence of the requested series that
+    collides (the one the suggestions are for); None for a single booking."""
+    recurrence = _recurrence(form)
+    if recurrence is None:
+        return None
+    tz = room.center.tz
+    try:
+        occurrences = expand(recurrence, _local(form.date.data, form.start_time.data, room, "start"),
+                             _local(form.date.data, form.end_time.data, room, "end"), tz)
+    except DomainError:
+        return None
+    pad = timedelta(minutes=room.buffer_minutes)
+    for start, end in occurrences:
+        if any(c.start < end + pad and c.end + pad > start for c in conflict.conflicts):
+            return start.astimezone(tz).date()
+    return None
 
 
 def _recurrence(form: BookingForm) -> Recurrence | None:
@@ -152,21 +213,28 @@ def new() -> str | Any:
                 result = _create(form, room)
             except RuleViolation as exc:
                 db.session.rollback()
-                general = apply_errors(form, exc.errors, FIELD_ALIASES)
+                aliases = dict(FIELD_ALIASES)
+                if not current_user.is_staff:
+                    # Members have no organisation field: its errors go above the form.
+                    aliases["organization_id"] = ""
+                general = apply_errors(form, exc.errors, aliases)
             except BookingConflict as exc:
                 db.session.rollback()
                 conflict = exc
                 general = [str(exc.message)]
+                anchor = _conflicting_occurrence(form, room, exc)
                 for s in exc.suggestions:
                     other = db.session.get(Room, s.room_id)
                     links.append((other, s, suggestion_link(form, s.room_id, s.start, s.end,
-                                                            room.center.tz)))
+                                                            room.center.tz, anchor)))
             except (NotAllowed, NotFound, InvalidTransition) as exc:
                 db.session.rollback()
                 general = [str(exc.message)]
             else:
                 db.session.commit()
                 return _after_create(result)
+    if request.method == "POST" and not general and form.errors:
+        general = [gettext("Aşağıda işaretli alanları düzeltin.")]
     unverified = (current_user.role == Role.MEMBER and current_user.organization is not None
                   and not current_user.organization.is_verified)
     status = 422 if request.method == "POST" else 200
@@ -201,8 +269,12 @@ def _after_create(result: booking_service.CreateResult) -> Any:
                            len(result.bookings))
     flash(message, "ok")
     if result.skipped:
-        flash(ngettext("Çakışan %(num)d tarih atlandı.", "Çakışan %(num)d tarih atlandı.",
-                       len(result.skipped)), "warning")
+        tz = first.room.center.tz
+        dates = ", ".join(format_date(item.start.astimezone(tz).date(), "medium")
+                          for item in result.skipped)
+        flash(ngettext("Çakışan %(num)d tarih atlandı: %(dates)s.",
+                       "Çakışan %(num)d tarih atlandı: %(dates)s.",
+                       len(result.skipped), dates=dates), "warning")
     if result.series is not None:
         return redirect(url_for("bookings.mine"))
     return redirect(url_for("bookings.detail", booking_id=first.id))
@@ -246,12 +318,67 @@ def _changeable(booking: Booking) -> bool:
         and booking.start_at > now()
 
 
+def _when_text(start: datetime, end: datetime, tz: Any) -> str:
+    """'24.11.2026 10:00–11:00' in the center's zone (the end's date only when it differs)."""
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    tail = clock(end, tz) if end.date() == start.date() else local_time(end, tz)
+    return f"{local_time(start, tz)}–{tail}"
+
+
+def describe_changes(details: dict[str, Any] | None, tz: Any) -> list[tuple[str, str, str]]:
+    """An audit entry's {field: {from, to}} as (what, before, after) in the
+    visitor's language and the center's zone: a moved booking reads
+    "Zaman: 24.11.2026 10:00–11:00 → 24.11.2026 14:00–16:00"."""
+    if not isinstance(details, dict):
+        return []
+
+    def pair(field: str) -> tuple[Any, Any]:
+        value = details.get(field)
+        return (value.get("from"), value.get("to")) if isinstance(value, dict) else (None, None)
+
+    rows: list[tuple[str, str, str]] = []
+    if "start" in details or "end" in details:
+        # One line for the time: both ends of the interval, before and after.
+        start, end = pair("start"), pair("end")
+        try:
+            times = [None if v is None else datetime.fromisoformat(v) for v in (*start, *end)]
+        except (TypeError, ValueError):
+            times = []
+        if len(times) == 4:
+            start_before, start_after, end_before, end_after = times
+            # A field that did not change is not in the details: it kept its value.
+            start_before = start_before or start_after
+            start_after = start_after or start_before
+            end_before = end_before or end_after
+            end_after = end_after or end_before
+            if start_before and end_before and start_after and end_after:
+                rows.append((gettext("Zaman"), _when_text(start_before, end_before, tz),
+                             _when_text(start_after, end_after, tz)))
+    if "room_id" in details:
+        names = []
+        for room_id in pair("room_id"):
+            room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
+            names.append(room.name if room is not None else str(room_id or "—"))
+        rows.append((gettext("Salon"), names[0], names[1]))
+    if "title" in details:
+        before, after = pair("title")
+        rows.append((gettext("Başlık"), str(before or ""), str(after or "")))
+    if "expected_attendees" in details:
+        before, after = pair("expected_attendees")
+        rows.append((gettext("Beklenen katılımcı"),
+                     "—" if before is None else format_decimal(before),
+                     "—" if after is None else format_decimal(after)))
+    return rows
+
+
 @bp.get("/bookings/<int:booking_id>")
 @signed_in
 def detail(booking_id: int) -> str:
     booking = _visible(booking_id)
-    history = db.session.scalars(select(AuditEntry).where(AuditEntry.booking_id == booking.id)
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.booking_id == booking.id)
                                  .order_by(AuditEntry.at, AuditEntry.id)).all()
+    tz = booking.room.center.tz
+    history = [(entry, describe_changes(entry.details, tz)) for entry in entries]
     return render_template("bookings/detail.html", booking=booking, history=history,
                            changeable=_changeable(booking), cancel_form=ReasonForm(),
                            is_staff=manages_center(current_user, booking.room.center_id))
