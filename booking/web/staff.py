@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import format_date, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,7 @@ from booking.forms import (
     RejectForm,
     choices,
 )
+from booking.i18n import local_time
 from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
 from booking.services import accounts, closures
 from booking.services import bookings as booking_service
@@ -45,10 +46,10 @@ class QueueItem:
 
 
 def managed_centers() -> list[Center]:
-    query = select(Center).order_by(Center.name)
+    query = select(Center)
     if not current_user.is_admin:
         query = query.where(Center.id.in_(current_user.center_ids or [-1]))
-    return list(db.session.scalars(query))
+    return turkish_sorted(db.session.scalars(query), key=lambda c: c.name)
 
 
 def _queue() -> list[QueueItem]:
@@ -206,8 +207,24 @@ def _closure_choices(centers: list[Center]) -> list[tuple[int, str]]:
     choices = []
     for center in centers:
         choices.append((-center.id, gettext("%(center)s — tüm merkez", center=center.name)))
-        choices += [(room.id, f"{center.name} — {room.name}") for room in center.rooms]
+        choices += [(room.id, f"{center.name} — {room.name}")
+                    for room in turkish_sorted(center.rooms, key=lambda r: r.name)]
     return choices
+
+
+# The list shows closures that have not ended or ended less than this long ago.
+CLOSURES_SHOWN_AFTER_END = timedelta(days=1)
+
+
+def closure_span(closure: Closure) -> tuple[str, str]:
+    """Start and end as the list shows them, in the center's zone: whole days
+    (midnight to midnight) as their first and last date, else date and time."""
+    tz = closure.center.tz
+    start, end = closure.start_at.astimezone(tz), closure.end_at.astimezone(tz)
+    if start.time() == time(0) and end.time() == time(0):
+        return (format_date(start.date(), "long"),
+                format_date(end.date() - timedelta(days=1), "long"))
+    return local_time(closure.start_at, tz), local_time(closure.end_at, tz)
 
 
 def _closures_page(form: ClosureForm, import_form: HolidayImportForm, general: list[str],
@@ -216,10 +233,11 @@ def _closures_page(form: ClosureForm, import_form: HolidayImportForm, general: l
     instant = now()
     rows = list(db.session.scalars(
         select(Closure).where(Closure.center_id.in_([c.id for c in centers] or [-1]),
-                              Closure.end_at > instant - timedelta(days=1))
+                              Closure.end_at > instant - CLOSURES_SHOWN_AFTER_END)
         .order_by(Closure.start_at).limit(300)))
     return render_template("staff/closures.html", form=form, import_form=import_form,
-                           centers=centers, closures=rows, general=general,
+                           centers=centers, closures=[(c, *closure_span(c)) for c in rows],
+                           general=general,
                            overlapping=overlapping or [], confirm_form=ConfirmForm()), status
 
 
@@ -270,7 +288,11 @@ def add_closure() -> Any:
         db.session.rollback()
         return _closures_page(form, import_form, [str(exc.message)], status=422)
     db.session.commit()
-    flash(gettext("Kapanış eklendi."), "ok")
+    if end <= now() - CLOSURES_SHOWN_AFTER_END:
+        flash(gettext("Kapanış eklendi. Geçmişte kaldığı için aşağıdaki listede gösterilmez."),
+              "ok")
+    else:
+        flash(gettext("Kapanış eklendi."), "ok")
     if result.overlapping:
         flash(ngettext("Bu kapanış %(num)d onaylı rezervasyonla çakışıyor; kuruluşlarla görüşün.",
                        "Bu kapanış %(num)d onaylı rezervasyonla çakışıyor; kuruluşlarla görüşün.",
