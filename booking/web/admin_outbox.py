@@ -1,26 +1,47 @@
 """Admin page of the e-mail outbox: recent, pending and failed messages, and a
-retry button for failed ones. Anyone but an admin gets a 404."""
+retry button for failed ones. Anonymous visitors are sent to sign in, anyone
+else but an admin gets a 404 (as on every other admin page)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from booking.extensions import db
+from booking.extensions import db, login_manager
 from booking.models import OutboxMessage, OutboxStatus, utcnow
-from booking.notifications import outbox
+from booking.notifications import kinds, outbox
 
 bp = Blueprint("admin_outbox", __name__, url_prefix="/admin/outbox")
 FILTERS = ("all", "pending", "failed", "sent", "skipped")
 PAGE_SIZE = 100
+KIND_LABELS = {
+    kinds.REQUEST_RECEIVED: _l("Talep alındı"),
+    kinds.NEW_REQUEST: _l("Yeni talep (görevlilere)"),
+    kinds.APPROVED: _l("Onaylandı"),
+    kinds.REJECTED: _l("Reddedildi"),
+    kinds.AUTO_REJECTED: _l("Çakışma nedeniyle reddedildi"),
+    kinds.CANCELLED: _l("İptal edildi"),
+    kinds.REMINDER: _l("Hatırlatma"),
+    kinds.DIGEST: _l("Günlük özet"),
+    kinds.ESCALATION: _l("Yaklaşan bekleyen talep"),
+}
+
+
+def kind_label(code: str) -> str:
+    """The message kind in the visitor's language (the code itself if unknown)."""
+    return str(KIND_LABELS[code]) if code in KIND_LABELS else code
 
 
 @bp.before_request
-def admins_only() -> None:
-    if not (getattr(current_user, "is_authenticated", False) and current_user.is_admin):
+def admins_only() -> Response | None:
+    if not getattr(current_user, "is_authenticated", False):
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
         abort(404)
+    return None
 
 
 @bp.get("/")
@@ -45,6 +66,7 @@ def index() -> str:
         filters=FILTERS,
         counts={status.value: counts.get(status, 0) for status in OutboxStatus},
         now=utcnow(),
+        kind_label=kind_label,
     )
 
 

@@ -18,7 +18,7 @@ from flask import (
     request,
     stream_with_context,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from booking.extensions import db, login_manager
@@ -27,6 +27,7 @@ from booking.models import Role, User, utcnow
 from booking.report_csv import bookings_csv, summary_csv
 from booking.services import reports
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
+from booking.text import turkish_sorted
 from booking.web import charts
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -48,17 +49,28 @@ def _month_names() -> list[str]:
     return [names[m] for m in range(1, 13)]
 
 
-def _choice(actor: User) -> tuple[int, int | None, list[int]]:
+def _choice(actor: User) -> tuple[int, int | None, list[int], str | None]:
     """The year and center asked for. A yearly report is about a finished year, so
-    the default is the last past year with approved bookings (else this year)."""
+    the default is the last past year with approved bookings (else this year).
+    A year that is not a number or out of the reports' range falls back to the
+    default, with a message saying so (the fourth value)."""
     years = reports.years_with_bookings(db.session, actor)
     this_year = utcnow().year
     default = reports.last_year_with_bookings(db.session, actor, this_year) or this_year
-    year = request.args.get("year", default=default, type=int)
+    asked = request.args.get("year", "").strip()
+    year, notice = default, None
+    if asked:
+        try:
+            year = reports.check_year(asked)
+        except RuleViolation:
+            notice = gettext("“%(asked)s” bir rapor yılı değil: yıl %(a)d ile %(b)d arasında "
+                             "olmalı. %(year)d yılının raporu gösteriliyor.",
+                             asked=asked[:20], a=reports.MIN_YEAR, b=reports.MAX_YEAR,
+                             year=default)
     center_id = request.args.get("center_id", default=None, type=int)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
-    return year, center_id, years
+    return year, center_id, years, notice
 
 
 def _summary(actor: User, year: int, center_id: int | None) -> dict[str, Any]:
@@ -74,8 +86,9 @@ def _summary(actor: User, year: int, center_id: int | None) -> dict[str, Any]:
 def summary_page() -> str:
     """Headline figures, charts by month, center and category, and the tables."""
     actor = _actor()
-    year, center_id, years = _choice(actor)
+    year, center_id, years, notice = _choice(actor)
     report = _summary(actor, year, center_id)
+    by_center = turkish_sorted(report["by_center"], key=lambda e: e["name"])
     months = _month_names()
     scope = reports.report_scope(db.session, actor)
     rows_month = [(months[e["month"] - 1][:3], e["meetings"], e["programs"])
@@ -85,16 +98,18 @@ def summary_page() -> str:
     return render_template(
         "reports/summary.html",
         report=report,
+        by_center=by_center,
+        notice=notice,
         year=year,
         years=years,
         center_id=center_id,
-        centers=scope.centers,
+        centers=turkish_sorted(scope.centers, key=lambda c: c.name),
         center_name=next((c["name"] for c in report["by_center"]), None) if center_id else None,
         month_names=months,
         categories=[{**e, "label": label(CATEGORY_LABELS, e["category"])} for e in categories],
         month_chart=charts.vertical(rows_month),
         center_chart=charts.horizontal(
-            [(e["name"], e["meetings"], e["programs"]) for e in report["by_center"]]),
+            [(e["name"], e["meetings"], e["programs"]) for e in by_center]),
         category_chart=charts.horizontal(
             [(label(CATEGORY_LABELS, e["category"]), e["meetings"], e["programs"])
              for e in categories]),
@@ -117,7 +132,7 @@ def _suffix(center_id: int | None) -> str:
 def summary_download() -> Response:
     """The summary as a spreadsheet-ready CSV (UTF-8 with BOM, semicolons)."""
     actor = _actor()
-    year, center_id, _ = _choice(actor)
+    year, center_id, _, _ = _choice(actor)
     report = _summary(actor, year, center_id)
     return _csv_response(summary_csv(report, _month_names()),
                          f"rapor-ozet-{year}{_suffix(center_id)}.csv")
@@ -127,7 +142,7 @@ def summary_download() -> Response:
 def bookings_download() -> Response:
     """Every booking of the year (any status) as CSV, streamed."""
     actor = _actor()
-    year, center_id, _ = _choice(actor)
+    year, center_id, _, _ = _choice(actor)
     try:  # refuse before the stream starts: a streamed body cannot turn into a 404
         reports.check_year(year)
         reports.report_scope(db.session, actor, center_id)
