@@ -372,3 +372,19 @@ def test_a_sender_killed_between_claim_and_send_loses_nothing(
     assert deliver_due(NOW + outbox.CLAIM_LEASE + timedelta(seconds=1)).sent == [row.id]
     (message,) = mailbox.messages
     assert message["Message-ID"] == rows(session)[0].message_id
+
+
+def test_when_staff_book_for_an_organisation_the_organisation_hears_of_it(session: Session) -> None:
+    scene = build_scene(session)
+    organization = scene.member_tr.organization
+    session.commit()
+    result = create_booking(session, scene.staff, BookingRequest(
+        room_id=scene.room.id, title="Gönüllü buluşması", start=START,
+        end=START + timedelta(hours=2), expected_attendees=10,
+        organization_id=organization.id), NOW)
+    session.commit()
+    assert result.bookings[0].status == BookingStatus.APPROVED
+    sent_to = {(m.kind, m.recipient) for m in rows(session)}
+    assert (kinds.APPROVED, organization.email) in sent_to
+    assert (kinds.REMINDER, organization.email) in sent_to
+    assert not any(recipient == scene.staff.email for _, recipient in sent_to)

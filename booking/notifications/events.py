@@ -26,10 +26,17 @@ def reminder_offsets() -> list[int]:
     return list(DEFAULT_REMINDER_OFFSETS)
 
 
-def requester(booking: Booking) -> User | None:
-    """The user who asked for the booking, if there is one who can still receive mail."""
+def requester(booking: Booking) -> User | str | None:
+    """Who hears about the booking: the member who asked for it, if they can
+    still receive mail; the organisation's own address when staff booked for it
+    (the organisation, not the staff member, will hold the meeting)."""
     user = booking.created_by
-    if user is None or not user.is_active:
+    organization = booking.organization
+    if user is None:
+        return None
+    if organization is not None and user.is_staff and user.organization_id != organization.id:
+        return organization.email
+    if not user.is_active:
         return None
     return user
 
