@@ -275,3 +275,14 @@ def test_status_changes_raise_the_calendar_sequence(session, scene):
     svc.approve_booking(session, scene.staff, booking.id, NOW)
     svc.cancel_booking(session, scene.staff, booking.id, None, NOW)
     assert booking.sequence == 2
+
+
+def test_a_pending_request_moved_to_a_room_needing_no_approval_is_approved(session, scene):
+    booking = _pending(session, scene)
+    svc.change_booking(session, scene.member, booking.id,
+                       svc.BookingChanges(room_id=scene.open_room.id), NOW)
+    session.commit()
+    assert booking.status == S.APPROVED and booking.room_id == scene.open_room.id
+    kinds = set(session.scalars(select(OutboxMessage.kind)
+                                .where(OutboxMessage.booking_id == booking.id)))
+    assert {"approved", "reminder"} <= kinds

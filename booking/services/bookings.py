@@ -457,7 +457,9 @@ def record_attendance(session: Session, actor: User, booking_id: int, actual_att
 def change_booking(session: Session, actor: User, booking_id: int, changes: BookingChanges,
                    now: datetime) -> Booking:
     """Change a pending or approved booking that has not started. A new time or
-    room on a room that needs approval sends a member's booking back to pending."""
+    room on a room that needs approval sends a member's booking back to pending;
+    a pending request moved to a room that needs none is approved, as a new
+    request there would be."""
     booking = get_visible_booking(session, actor, booking_id)
     require_owner_or_staff(actor, booking)
     if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
@@ -491,6 +493,8 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     status = booking.status
     if moved and status == BookingStatus.APPROVED and room.requires_approval and not actor.is_staff:
         status = BookingStatus.PENDING
+    elif moved and status == BookingStatus.PENDING and not room.requires_approval:
+        status = BookingStatus.APPROVED  # as a new request for that room would be
     if moved:
         lock_rooms(session, {booking.room_id, room.id})
         conflicts = find_conflicts(session, room, start, end, [booking.id])
@@ -533,6 +537,8 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
         notify.on_booking_moved(session, booking, now)
         if booking.status == BookingStatus.PENDING and previous == BookingStatus.APPROVED:
             notify.on_booking_created(session, [booking], now)
+        if booking.status == BookingStatus.APPROVED and previous == BookingStatus.PENDING:
+            notify.on_status_changed(session, booking, previous, now)
         if booking.status == BookingStatus.APPROVED:
             _reject_overlapping_pending(session, booking, actor, now)
     return booking
