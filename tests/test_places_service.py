@@ -1,15 +1,15 @@
 """Centers and rooms service: defaults, validation, admin-only, audit."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from booking.models import AuditEntry, Role
+from booking.models import AuditEntry, BookingStatus, Role
 from booking.services import places
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
-from tests.factories import make_center, make_user
+from tests.factories import make_booking, make_center, make_room, make_user
 
 
 @pytest.fixture
@@ -131,3 +131,21 @@ def test_names_clash_regardless_of_turkish_case(session, admin):
     places.create_room(session, admin, center_id=center.id, name="Çalıştay Odası", capacity=5)
     with pytest.raises(RuleViolation):
         places.create_room(session, admin, center_id=center.id, name="çalıştay odası", capacity=5)
+
+
+def test_a_room_or_center_with_approved_bookings_ahead_cannot_be_closed(session, admin):
+    center = make_center(session)
+    room = make_room(session, center)
+    now = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    past = make_booking(session, room, now - timedelta(days=2), 60, status=BookingStatus.APPROVED)
+    ahead = make_booking(session, room, now + timedelta(days=2), 60, status=BookingStatus.APPROVED)
+    make_booking(session, room, now + timedelta(days=3), 60, status=BookingStatus.CANCELLED)
+    for close in (lambda: places.update_room(session, admin, room.id, is_active=False, now=now),
+                  lambda: places.update_center(session, admin, center.id, is_active=False, now=now)):
+        with pytest.raises(RuleViolation) as caught:
+            close()
+        assert _fields(caught) == {"is_active"} and " 1 " in str(caught.value.errors[0].message)
+    ahead.status = BookingStatus.CANCELLED
+    session.flush()
+    assert places.update_room(session, admin, room.id, is_active=False, now=now).is_active is False
+    assert past.status == BookingStatus.APPROVED  # the past is left as it was

@@ -12,10 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from booking.models import FEATURES, Center, Room, User, utcnow
+from booking.models import FEATURES, Booking, BookingStatus, Center, Room, User, utcnow
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
 
@@ -201,6 +201,19 @@ def get_room(session: Session, room_id: int) -> Room:
     return room
 
 
+def _refuse_closing_with_bookings(session: Session, room_ids: Select, now: datetime) -> None:
+    """A room (or center) cannot be closed for good while approved bookings
+    still lie ahead: they would vanish from feeds and pages, their holders
+    never told. Cancelling or moving them is a decision with a reason."""
+    ahead = session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.room_id.in_(room_ids), Booking.status == BookingStatus.APPROVED,
+        Booking.end_at > now)) or 0
+    if ahead:
+        raise RuleViolation.single("is_active", _l(
+            "İleride %(n)d onaylı rezervasyon var; önce onları iptal edin ya da başka salona taşıyın.",
+            n=ahead))
+
+
 def create_center(session: Session, actor: User | None, *, name: str,
                   timezone: str | None = None, now: datetime | None = None,
                   **fields: Any) -> Center:
@@ -229,8 +242,10 @@ def update_center(session: Session, actor: User | None, center_id: int, *,
     values = {key: getattr(center, key) for key in CENTER_FIELDS} | changes
     _validate_center(session, values, center.id)
     changed = _diff(center, values)
+    now = now or utcnow()
+    if "is_active" in changed and not values["is_active"]:
+        _refuse_closing_with_bookings(session, select(Room.id).where(Room.center_id == center.id), now)
     if changed:
-        now = now or utcnow()
         for key in changed:
             setattr(center, key, values[key])
         center.updated_at = now
@@ -275,8 +290,10 @@ def update_room(session: Session, actor: User | None, room_id: int, *,
     values = {key: getattr(room, key) for key in ROOM_FIELDS} | changes
     _validate_room(session, values, room.center_id, room.id)
     changed = _diff(room, values)
+    now = now or utcnow()
+    if "is_active" in changed and not values["is_active"]:
+        _refuse_closing_with_bookings(session, select(Room.id).where(Room.id == room.id), now)
     if changed:
-        now = now or utcnow()
         for key in changed:
             setattr(room, key, values[key])
         room.updated_at = now
