@@ -99,7 +99,7 @@ def test_auto_rejection_reason_is_in_the_requesters_language(session, scene):
     rival = _pending(session, scene, local(3, 11), 60, member=scene.other_member)
     svc.approve_booking(session, scene.staff, first.id, NOW)
     assert rival.status == S.REJECTED
-    assert rival.status_reason  # English once the catalogue is compiled; never empty
+    assert rival.status_reason == "Another request for the same room and time was approved."
 
 
 def test_approving_over_an_approved_booking_is_a_conflict(session, scene):
