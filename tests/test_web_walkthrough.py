@@ -288,13 +288,13 @@ def test_a_real_booking_wins_over_a_buffer_in_the_same_hour(app: Flask, client: 
     row = re.search(r"Toplantı Salonu</a>.*?</tr>", html, re.S).group(0)
     hours = re.findall(r'<th scope="col">(\d\d:00)</th>', html)
     cells = re.findall(r'<td class="cell[^"]*">(.*?)</td>', row, re.S)
-    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells)))
+    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells), strict=True))
     assert texts["18:00"] == "● Dolu: Akşam semineri", texts
     assert texts["20:00"] == "● Dolu: hazırlık payı", texts  # only a buffer there
     html = _html(client, f"/centers/{scene.center.id}?date={ahead(8, 0).date().isoformat()}")
     row = re.search(r"Toplantı Salonu</a>.*?</tr>", html, re.S).group(0)
     cells = re.findall(r'<td class="cell[^"]*">(.*?)</td>', row, re.S)
-    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells)))
+    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells), strict=True))
     assert texts["18:00"] == "● Dolu", texts
 
 
