@@ -12,9 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.models import Booking, BookingStatus, Closure, Organization, utcnow
-from tests.factories import make_booking
 from tests.scene import Scene
-from tests.web_support import ahead, booking_form, database, login, scene_for
+from tests.web_support import ahead, approved_booking, booking_form, database, login, scene_for
 
 
 @pytest.fixture
@@ -31,12 +30,7 @@ def _bookings(app: Flask) -> list[Booking]:
 
 
 def _approved(app: Flask, scene: Scene, start, minutes: int = 120, **values) -> int:
-    with database(app) as session:
-        booking = make_booking(session, session.merge(scene.room), start, minutes,
-                               BookingStatus.APPROVED,
-                               organization=session.merge(scene.other_org), **values)
-        session.commit()
-        return booking.id
+    return approved_booking(app, scene, start, minutes, **values)
 
 
 def test_a_member_requests_a_room_and_sees_it_pending(app: Flask, client: FlaskClient,

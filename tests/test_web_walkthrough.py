@@ -16,16 +16,15 @@ from sqlalchemy import select
 
 from booking.models import (
     Booking,
-    BookingStatus,
     Organization,
     OutboxMessage,
     OutboxStatus,
     User,
     utcnow,
 )
-from tests.factories import make_booking, make_center, make_room
+from tests.factories import make_center, make_room
 from tests.scene import Scene
-from tests.web_support import ahead, booking_form, database, login, scene_for
+from tests.web_support import ahead, approved_booking, booking_form, database, login, scene_for
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -42,12 +41,7 @@ def _html(client: FlaskClient, url: str, status: int = 200) -> str:
 
 
 def _approved(app: Flask, scene: Scene, start, minutes: int = 60, **values) -> int:
-    with database(app) as session:
-        booking = make_booking(session, session.merge(scene.room), start, minutes,
-                               BookingStatus.APPROVED,
-                               organization=session.merge(scene.other_org), **values)
-        session.commit()
-        return booking.id
+    return approved_booking(app, scene, start, minutes, **values)
 
 
 def _unverify(app: Flask, scene: Scene) -> None:

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from booking.extensions import db
-from booking.models import User
-from tests.factories import PASSWORD
+from booking.models import BookingStatus, User
+from tests.factories import PASSWORD, make_booking
 from tests.scene import Scene, build_scene
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -71,3 +71,14 @@ def database(app: Flask) -> Iterator[Session]:
 def scene_for(app: Flask) -> Scene:
     with database(app) as session:
         return build_scene(session)
+
+
+def approved_booking(app: Flask, scene: Scene, start: datetime, minutes: int = 120,
+                     **values: object) -> int:
+    """An approved booking of the other organisation in the scene's room; its id."""
+    with database(app) as session:
+        booking = make_booking(session, session.merge(scene.room), start, minutes,
+                               BookingStatus.APPROVED,
+                               organization=session.merge(scene.other_org), **values)
+        session.commit()
+        return booking.id
