@@ -43,6 +43,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     app.register_blueprint(api.bp)
     cli.init_app(app)
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies > 0:
+        # Behind nginx: rate limits count the visitor's address, links use https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=proxies)
     if app.config["SCHEDULER_EMBEDDED"]:
         from booking.scheduler import start_embedded  # only under `flask run`, never gunicorn
 

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "API_MAX_PER_PAGE": 200,
+    # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto/-Host
+    # headers are trusted; 0 trusts none (a client could forge them).
+    "PROXY_COUNT": 0,
     # Larger API request bodies answer 413.
     "API_MAX_BODY_BYTES": 1024 * 1024,
     # Token creation and registration over the API, per client address (Flask-Limiter syntax).

@@ -155,3 +155,30 @@ def test_registration_is_rate_limited_too(api, scene):
         assert api.post("/organizations/register", json={}).status_code == 422
     assert_problem(api.post("/organizations/register", json={}), 429)
     limiter.reset()
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "PROXY_COUNT": 1,
+                                         "API_AUTH_RATE_LIMIT": "2 per minute"}], indirect=True)
+def test_behind_a_proxy_each_visitor_has_their_own_limit(api, scene):
+    limiter.reset()
+    credentials = {"email": scene.member.email, "password": "wrong password"}
+
+    def attempt(address: str) -> int:
+        return api.post("/auth/tokens", json=credentials,
+                        headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("198.51.100.7") for _ in range(3)] == [401, 401, 429]
+    assert attempt("203.0.113.9") == 401  # another visitor behind the same proxy
+    limiter.reset()
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "API_AUTH_RATE_LIMIT": "2 per minute"}], indirect=True)
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(api, scene):
+    limiter.reset()
+    credentials = {"email": scene.member.email, "password": "wrong password"}
+    statuses = [api.post("/auth/tokens", json=credentials,
+                         headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+                for i in range(3)]
+    assert statuses == [401, 401, 429]
+    limiter.reset()
