@@ -40,7 +40,7 @@ from booking.services.errors import (
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
 from booking.text import turkish_sort_key, turkish_sorted
-from booking.web.common import apply_errors, now, signed_in
+from booking.web.common import act, apply_errors, now, signed_in
 from booking.web.ui import clock
 
 bp = Blueprint("bookings", __name__)
@@ -441,15 +441,9 @@ def cancel(booking_id: int) -> Any:
     booking = _visible(booking_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            booking_service.cancel_booking(db.session, current_user, booking.id,
-                                           form.reason.data, now())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(gettext("Rezervasyon iptal edildi."), "ok")
+        act(lambda: booking_service.cancel_booking(db.session, current_user, booking.id,
+                                                   form.reason.data, now()),
+            lambda _: gettext("Rezervasyon iptal edildi."))
     return redirect(url_for("bookings.detail", booking_id=booking.id))
 
 
@@ -462,14 +456,8 @@ def cancel_series(series_id: int) -> Any:
     _visible(series.bookings[0].id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            cancelled = booking_service.cancel_series(db.session, current_user, series.id,
-                                                      form.reason.data, now())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",
-                           len(cancelled)), "ok")
+        act(lambda: booking_service.cancel_series(db.session, current_user, series.id,
+                                                  form.reason.data, now()),
+            lambda cancelled: ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",
+                                       len(cancelled)))
     return redirect(url_for("bookings.mine"))

@@ -8,14 +8,15 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from booking.extensions import login_manager
+from booking.extensions import db, login_manager
 from booking.models import Role, utcnow
-from booking.services.errors import FieldError
+from booking.services.errors import DomainError, FieldError, RuleViolation
 
+T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -84,3 +85,20 @@ def base_url() -> str:
     """The public address of the site (for links that leave the browser: feeds, e-mail)."""
     configured = str(current_app.config.get("BASE_URL") or "").rstrip("/")
     return configured or request.host_url.rstrip("/")
+
+
+def act(work: Callable[[], T], done: Callable[[T], str]) -> bool:
+    """A one-button action (approve, reject, cancel, record, import): run the
+    service call, commit and flash ``done(result)``; or roll back and flash why
+    not (a broken rule's own message). True when it was done."""
+    try:
+        result = work()
+    except DomainError as exc:
+        db.session.rollback()
+        message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
+            else exc.message
+        flash(str(message), "error")
+        return False
+    db.session.commit()
+    flash(done(result), "ok")
+    return True

@@ -30,7 +30,7 @@ from booking.services.access import manages_center, scope_bookings
 from booking.services.conflicts import find_conflicts
 from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
 from booking.text import matches, turkish_sorted
-from booking.web.common import apply_errors, now, staff_required
+from booking.web.common import act, apply_errors, now, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ATTENDANCE_DAYS = 90
@@ -111,15 +111,9 @@ def reject(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            booking_service.reject_booking(db.session, current_user, booking.id,
-                                           form.reason.data, now())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(gettext("“%(title)s” reddedildi.", title=booking.title), "ok")
+        if act(lambda: booking_service.reject_booking(db.session, current_user, booking.id,
+                                                      form.reason.data, now()),
+               lambda _: gettext("“%(title)s” reddedildi.", title=booking.title)):
             return redirect(url_for("staff.queue"))
     else:
         flash(gettext("Reddetmek için bir gerekçe yazın."), "error")
@@ -182,16 +176,9 @@ def record_attendance(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     form = AttendanceForm()
     if form.validate_on_submit():
-        try:
-            booking_service.record_attendance(db.session, current_user, booking.id,
-                                              form.actual_attendees.data, now())
-        except DomainError as exc:
-            db.session.rollback()
-            message = exc.errors[0].message if isinstance(exc, RuleViolation) else exc.message
-            flash(str(message), "error")
-        else:
-            db.session.commit()
-            flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
+        act(lambda: booking_service.record_attendance(db.session, current_user, booking.id,
+                                                      form.actual_attendees.data, now()),
+            lambda _: gettext("“%(title)s” için katılım kaydedildi.", title=booking.title))
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -321,16 +308,10 @@ def import_holidays(center_id: int) -> Any:
         abort(404)
     form = HolidayImportForm()
     if form.validate_on_submit():
-        try:
-            added = closures.import_holidays(db.session, current_user, center_id,
-                                             form.year.data, now())
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d resmî tatil kapanış olarak eklendi.",
-                           "%(num)d resmî tatil kapanış olarak eklendi.", len(added)), "ok")
+        act(lambda: closures.import_holidays(db.session, current_user, center_id,
+                                             form.year.data, now()),
+            lambda added: ngettext("%(num)d resmî tatil kapanış olarak eklendi.",
+                                   "%(num)d resmî tatil kapanış olarak eklendi.", len(added)))
     else:
         for errors in form.errors.values():
             for message in errors:
