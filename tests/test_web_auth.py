@@ -278,6 +278,17 @@ def test_the_private_feed_link_is_regenerated(client: FlaskClient, scene: Scene)
     assert client.get(path).status_code == 404
 
 
+def test_regenerating_an_existing_feed_link_asks_first(client: FlaskClient, scene: Scene) -> None:
+    login(client, scene.member)
+    first = client.get("/profile").get_data(as_text=True)
+    assert "Takvim bağlantısı oluştur" in first and "data-confirm" not in first.split(
+        'id="api-tokens"')[0]  # nothing to break yet
+    client.post("/profile/feed")
+    client.get("/profile")  # the page that shows the new address once
+    again = client.get("/profile").get_data(as_text=True)
+    assert "data-confirm=\"Eski bağlantı hemen çalışmayı bırakır" in again
+
+
 def test_language_switch_is_kept_in_the_session_and_on_the_user(
         client: FlaskClient, scene: Scene, app: Flask) -> None:
     response = client.post("/language", data={"language": "en", "next": "/centers"})
