@@ -190,9 +190,9 @@ class ConfirmForm(FlaskForm):
 # --- bookings ----------------------------------------------------------------
 
 
-class BookingForm(FlaskForm):
-    room_id = SelectField(_l("Salon"), coerce=int, validate_choice=False)
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
+class _BookingFields(FlaskForm):
+    """What a request and a change of it both ask."""
+
     title = StringField(_l("Başlık"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Açıklama (isteğe bağlı)"), validators=[Optional(), Length(max=5000)])
     date = Date(_l("Tarih"), validators=[InputRequired(REQUIRED)])
@@ -204,6 +204,11 @@ class BookingForm(FlaskForm):
     category = SelectField(_l("Tema"), choices=_choices(CATEGORY_LABELS, [c.value for c in Category]),
                            default=Category.OTHER.value)
     is_public = BooleanField(_l("Başlık ve kuruluş herkese açık takvimde görünebilir"))
+
+
+class BookingForm(_BookingFields):
+    room_id = SelectField(_l("Salon"), coerce=int, validate_choice=False)
+    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
     freq = SelectField(_l("Tekrar"), choices=choices(FREQUENCY_CHOICES), default="")
     interval = Integer(_l("Kaç haftada/günde/ayda bir"), default=1,
                        validators=[Optional(), NumberRange(min=1, max=52,
@@ -223,17 +228,8 @@ class BookingForm(FlaskForm):
         return valid
 
 
-class ChangeBookingForm(FlaskForm):
-    title = StringField(_l("Başlık"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    description = TextAreaField(_l("Açıklama (isteğe bağlı)"), validators=[Optional(), Length(max=5000)])
-    date = Date(_l("Tarih"), validators=[InputRequired(REQUIRED)])
-    start_time = Time(_l("Başlangıç saati"), validators=[InputRequired(REQUIRED)])
-    end_time = Time(_l("Bitiş saati"), validators=[InputRequired(REQUIRED)])
-    expected_attendees = Integer(_l("Beklenen katılımcı sayısı"), validators=[
-        InputRequired(REQUIRED), NumberRange(min=1, message=_l("En az 1 olmalı."))])
-    kind = SelectField(_l("Tür"), choices=_choices(KIND_LABELS, [k.value for k in BookingKind]))
-    category = SelectField(_l("Tema"), choices=_choices(CATEGORY_LABELS, [c.value for c in Category]))
-    is_public = BooleanField(_l("Başlık ve kuruluş herkese açık takvimde görünebilir"))
+class ChangeBookingForm(_BookingFields):
+    """A booking's own fields; its room and repetition stay as they are."""
 
 
 class ReasonForm(FlaskForm):

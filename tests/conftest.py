@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from booking import create_app
 from booking.extensions import db
 from tests.api_support import Api
+from tests.mailbox import Mailbox, free_port, smtp_server
 from tests.scene import build_scene
 
 PG_ADMIN_URL = os.environ.get(
@@ -209,6 +210,19 @@ def scene(session: Session):
 def api(client: FlaskClient, session: Session):
     """Calls /api/v1 as a user (tests/api_support.Api)."""
     return Api(client, session)
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    """A free port for a test's own SMTP server (the app is pointed at it by app_config)."""
+    return free_port()
+
+
+@pytest.fixture
+def mailbox(smtp_port: int) -> Iterator[Mailbox]:
+    """A real aiosmtpd server on ``smtp_port``; what arrived is in ``.messages``."""
+    with smtp_server(smtp_port) as box:
+        yield box
 
 
 @pytest.fixture

@@ -5,31 +5,18 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from booking.models import OutboxMessage, OutboxStatus
 from booking.notifications import events
-from tests.mailbox import Mailbox, free_port, smtp_server
+from tests.mailbox import Mailbox
 from tests.notification_scene import NOW, START, build_scene
 from tests.test_notifications_delivery import ROOT, sender_env
 
 BOOKINGS = 60  # each one: "request received" to the member, "new request" to staff
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def mailbox(smtp_port: int) -> Iterator[Mailbox]:
-    with smtp_server(smtp_port) as box:
-        yield box
 
 
 def test_two_sender_processes_deliver_each_message_exactly_once(

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,26 +26,15 @@ from booking.services.bookings import (
     create_booking,
 )
 from tests.factories import make_user
-from tests.mailbox import Mailbox, eventually, free_port, parts, smtp_server
+from tests.mailbox import Mailbox, eventually, parts, smtp_server
 from tests.notification_scene import NOW, START, build_scene
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
 def app_config(smtp_port: int) -> dict[str, object]:
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_TIMEOUT": 5}
-
-
-@pytest.fixture
-def mailbox(smtp_port: int) -> Iterator[Mailbox]:
-    with smtp_server(smtp_port) as box:
-        yield box
 
 
 def rows(session: Session, kind: str | None = None) -> list[OutboxMessage]:

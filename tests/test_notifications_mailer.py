@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from booking.models import OutboxStatus
 from booking.notifications import events
 from booking.notifications.sender import deliver_due
-from tests.mailbox import Mailbox, free_port
+from tests.mailbox import Mailbox
 from tests.notification_scene import NOW, build_scene
 from tests.test_notifications_delivery import rows
 
@@ -33,11 +33,6 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         check=True, capture_output=True,
     )
     return cert, key
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
 
 
 @pytest.fixture

@@ -17,15 +17,10 @@ from booking.models import BookingStatus, OutboxMessage
 from booking.notifications import events, kinds
 from booking.notifications.sender import deliver_due
 from booking.notifications.staff import build_daily_digests, build_escalations
-from tests.mailbox import Mailbox, attachments, free_port, parts, smtp_server
+from tests.mailbox import Mailbox, attachments, parts
 from tests.notification_scene import NOW, START, Scene, build_scene
 
 MAIL_FROM = "Sivil Toplum Merkezleri <rezervasyon@stm.example.org>"
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
 
 
 @pytest.fixture
@@ -40,12 +35,6 @@ def app_config(
         _english_catalog(tmp_path / "translations")
         config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
     return config
-
-
-@pytest.fixture
-def mailbox(smtp_port: int) -> Iterator[Mailbox]:
-    with smtp_server(smtp_port) as box:
-        yield box
 
 
 # Each trigger sets up one kind of message for a recipient in `language` and

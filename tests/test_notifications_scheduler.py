@@ -19,25 +19,14 @@ from booking import jobs, scheduler
 from booking.models import BookingStatus, OutboxStatus, Role, utcnow
 from booking.notifications import events, kinds
 from tests.factories import make_center, make_user
-from tests.mailbox import Mailbox, eventually, free_port, smtp_server
+from tests.mailbox import Mailbox, eventually
 from tests.notification_scene import NOW, START, build_scene
 from tests.test_notifications_delivery import ROOT, rows, sender_env
 
 
 @pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
 def app_config(smtp_port: int) -> dict[str, object]:
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port}
-
-
-@pytest.fixture
-def mailbox(smtp_port: int) -> Iterator[Mailbox]:
-    with smtp_server(smtp_port) as box:
-        yield box
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ API tokens, the private feed link, the language switch and CSRF."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from booking.models import ApiToken, Organization, PasswordResetToken, User, utcnow
 from tests.factories import PASSWORD
-from tests.mailbox import Mailbox, free_port, parts, smtp_server
+from tests.mailbox import Mailbox, parts
 from tests.scene import Scene
 from tests.web_support import database, login, scene_for
 
@@ -22,19 +21,8 @@ NEW_PASSWORD = "yeni parola 2030"
 
 
 @pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
 def app_config(smtp_port: int) -> dict[str, object]:
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_TIMEOUT": 5}
-
-
-@pytest.fixture
-def mailbox(smtp_port: int) -> Iterator[Mailbox]:
-    with smtp_server(smtp_port) as box:
-        yield box
 
 
 @pytest.fixture
