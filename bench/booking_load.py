@@ -10,17 +10,21 @@ postgresql+psycopg://postgres@127.0.0.1:5432/postgres). Installs nothing.
    history (``--history`` bookings, 30 rooms, bench/common.py), adds one member
    (with a verified organisation) per client and a staff member of the center,
    and gives each a Bearer token (through booking.services.tokens).
-2. Starts, on 127.0.0.1 only, gunicorn with ``--workers`` sync workers twice:
-   the product (wsgi:app) and the reference (bench/reference_app.py, a bare
-   Flask view inserting one booking row through the same engine set-up).
+2. Starts, on 127.0.0.1 only, gunicorn with ``--workers`` sync workers four
+   times: the product (wsgi:app), the reference (bench/reference_app.py, a bare
+   Flask view inserting one booking row through the same engine set-up) and
+   two skeletons (bench/skeleton_app.py: the product's database work for a
+   request, as bare Core statements, with the product's 8 statements and with
+   the fewest, 4, a design keeping its rules in Python could send).
 3. Runs wrk for ``--duration`` seconds per phase, ``--clients`` connections:
    reference (POST /ref/bookings), create (POST /api/v1/bookings, distinct
-   slots), mixed (create in crowded days, approve, cancel half: conflicts on
-   purpose). A 3-second warm-up before the first phase of each server is not
-   counted.
+   slots), the same create against each skeleton, and mixed (create in crowded
+   days, approve, cancel half: conflicts on purpose). A 3-second warm-up
+   before the first phase of each server is not counted.
 4. Prints requests/s, p50/p95/p99 by endpoint and answers by status, the
-   create/reference throughput ratio, then checks with SQL that no two approved
-   bookings of a room overlap. Stops the servers; drops the database.
+   create/reference throughput ratio and the skeletons' ratios (the ceilings
+   for those round trips), then checks with SQL that no two approved bookings
+   of a room overlap. Stops the servers; drops the database.
 """
 from __future__ import annotations
 
@@ -66,6 +70,12 @@ TARGET_RATIO = 0.60
 SERIAL_REQUESTS = 30
 CREATE_DAY0 = 3  # the create phase books from three days ahead …
 MIXED_DAY0 = 150  # … the mixed phase in a few crowded days further on
+# The skeleton endpoint's variants: (warm-up's first day, measured phase's first
+# day, name in the report). Each books days no other phase uses.
+SKELETONS = {
+    "same": (25, 30, "skeleton, the product's 8 statements"),
+    "merged": (55, 60, "skeleton, 4 statements (lock in the room read, one CTE insert)"),
+}
 MIXED_DAYS = 4
 
 OVERLAPS_SQL = """
@@ -144,10 +154,11 @@ def prepare(url: str, clients: int, history: int) -> dict[str, str]:
 class Server:
     """gunicorn on 127.0.0.1, stopped (TERM, then KILL) by ``stop``."""
 
-    def __init__(self, target: str, chdir: Path, workers: int, url: str, log: Path) -> None:
+    def __init__(self, target: str, chdir: Path, workers: int, url: str, log: Path,
+                 **env_extra: str) -> None:
         self.port = free_port()
         env = {**os.environ, "BOOKING_DATABASE_URL": url, "BOOKING_SECRET_KEY": "bench-secret",
-               "BOOKING_SCHEDULER_EMBEDDED": "0"}
+               "BOOKING_SCHEDULER_EMBEDDED": "0", **env_extra}
         self.log = log
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(workers), "--worker-class", "sync",
@@ -184,7 +195,8 @@ class Server:
 
 
 def run_wrk(name: str, server: Server, config: dict[str, str], clients: int, seconds: int,
-            workdir: Path) -> Phase:
+            workdir: Path, label: str | None = None) -> Phase:
+    """One phase; ``label`` names it in the report when the Lua phase is reused."""
     config_file = workdir / f"{name}.conf"
     out_file = workdir / f"{name}.out"
     config_file.write_text("".join(f"{k} {v}\n" for k, v in {**config, "phase": name}.items()))
@@ -194,7 +206,7 @@ def run_wrk(name: str, server: Server, config: dict[str, str], clients: int, sec
          "-s", str(LUA), server.url],
         env=env, check=True, stdout=subprocess.DEVNULL, timeout=seconds + 60,
     )
-    phase = Phase(name)
+    phase = Phase(label or name)
     for line in out_file.read_text().splitlines():
         if line.startswith("# "):
             parts = line[2:].split()
@@ -343,18 +355,32 @@ def main() -> None:
                   f"{total:.1f} ms each, {waiting:.1f} ms of it waiting on PostgreSQL")
         product = Server("wsgi:app", ROOT, args.workers, url, workdir / "product.log")
         reference = Server("reference_app:app", BENCH, args.workers, url, workdir / "reference.log")
+        skeletons = {variant: Server("skeleton_app:app", BENCH, args.workers, url,
+                                     workdir / f"skeleton-{variant}.log", BENCH_SKELETON=variant)
+                     for variant in SKELETONS}
+        servers = [product, reference, *skeletons.values()]
         try:
             reference.wait_ready("/ref/ping")
             product.wait_ready("/api/v1/openapi.json")
+            for server in skeletons.values():
+                server.wait_ready("/ref/ping")
             run_wrk("reference", reference, config, args.clients, 3, workdir)  # warm-up
             ref = run_wrk("reference", reference, config, args.clients, seconds, workdir)
             run_wrk("mixed", product, config, args.clients, 3, workdir)  # warm-up
             create = run_wrk("create", product, config, args.clients, seconds, workdir)
+            floors = []
+            for variant, (warm_day, first_day, label) in SKELETONS.items():
+                # Their own days: the product's create phase took the first ones.
+                run_wrk("create", skeletons[variant], {**config, "create_day0": str(warm_day)},
+                        args.clients, 3, workdir)  # warm-up
+                floors.append(run_wrk("create", skeletons[variant],
+                                      {**config, "create_day0": str(first_day)}, args.clients,
+                                      seconds, workdir, label=label))
             mixed = run_wrk("mixed", product, config, args.clients, seconds, workdir)
         finally:
-            product.stop()
-            reference.stop()
-        for phase in (ref, create, mixed):
+            for server in servers:
+                server.stop()
+        for phase in (ref, create, *floors, mixed):
             report(phase)
         overlaps, statuses = check_overlaps(url)
 
@@ -366,6 +392,11 @@ def main() -> None:
     print(f"\ncreate {create.rate('create'):,.0f}/s vs reference {ref.rate('reference'):,.0f}/s "
           f"= {ratio:.0%} of the bare endpoint (target >= {TARGET_RATIO:.0%} with 0 overlaps): "
           f"{'met' if met else 'NOT met'}")
+    print("ceilings (bench/skeleton_app.py: the same database work with no product Python):")
+    for floor in floors:
+        print(f"  {floor.name}: {floor.rate('create'):,.0f}/s = "
+              f"{floor.rate('create') / ref.rate('reference'):.0%} of the bare endpoint; "
+              f"the product reaches {create.rate('create') / floor.rate('create'):.0%} of it")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def is_approved() -> ColumnElement[bool]:
     return Booking.status == literal_column("'approved'")
 
 
-def _approved_blocks_meeting(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+def approved_blocks_meeting(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
     """Approved bookings whose blocked interval meets [start, end), as the
     partial index ix_bookings_approved_room_period can answer it: a short
     range on start_at, bounded below by the longest possible block."""
@@ -42,7 +42,7 @@ def _approved_blocks_meeting(start: datetime, end: datetime) -> tuple[ColumnElem
     )
 
 
-def _closures_of_room_meeting(room: Room, start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+def closures_of_room_meeting(room: Room, start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
     """Closures of the room or of its whole center that meet [start, end)."""
     return (
         Closure.center_id == room.center_id,
@@ -56,7 +56,7 @@ def approved_blocks(
     session: Session, room_id: int, start: datetime, end: datetime, exclude: Iterable[int] = ()
 ) -> list[Booking]:
     """Approved bookings of the room whose blocked interval meets [start, end)."""
-    query = select(Booking).where(Booking.room_id == room_id, *_approved_blocks_meeting(start, end))
+    query = select(Booking).where(Booking.room_id == room_id, *approved_blocks_meeting(start, end))
     excluded = list(exclude)
     if excluded:
         query = query.where(Booking.id.not_in(excluded))
@@ -66,7 +66,7 @@ def approved_blocks(
 def closures_for(session: Session, room: Room, start: datetime, end: datetime) -> list[Closure]:
     """Closures of the room or of its whole center that meet [start, end)."""
     return list(session.scalars(
-        select(Closure).where(*_closures_of_room_meeting(room, start, end)).order_by(Closure.start_at)
+        select(Closure).where(*closures_of_room_meeting(room, start, end)).order_by(Closure.start_at)
     ))
 
 
@@ -81,7 +81,7 @@ def approved_spans(
         return spans
     rows = session.execute(
         select(Booking.room_id, Booking.start_at, Booking.end_at, Booking.block_end)
-        .where(Booking.room_id.in_(room_ids), *_approved_blocks_meeting(start, end))
+        .where(Booking.room_id.in_(room_ids), *approved_blocks_meeting(start, end))
         .order_by(Booking.room_id, Booking.start_at)
     )
     for room_id, block_start, block_stop, block_end in rows:
@@ -126,13 +126,13 @@ def find_conflicts(
     bookings = select(
         literal_column("0").label("kind"), Booking.id.label("booking_id"),
         Booking.start_at.label("start_at"), Booking.end_at.label("end_at"),
-    ).where(Booking.room_id == room.id, *_approved_blocks_meeting(start, block_end))
+    ).where(Booking.room_id == room.id, *approved_blocks_meeting(start, block_end))
     excluded = list(exclude)
     if excluded:
         bookings = bookings.where(Booking.id.not_in(excluded))
     closures = select(
         literal_column("1"), null(), Closure.start_at, Closure.end_at,
-    ).where(*_closures_of_room_meeting(room, start, end))
+    ).where(*closures_of_room_meeting(room, start, end))
     both = union_all(bookings, closures).subquery()
     rows = session.execute(
         select(both.c.kind, both.c.booking_id, both.c.start_at, both.c.end_at)
