@@ -206,9 +206,16 @@ class _BookingFields(FlaskForm):
     is_public = BooleanField(_l("Başlık ve kuruluş herkese açık takvimde görünebilir"))
 
 
+# A list long enough to search in (hundreds of organisations): booking/static/app.js
+# puts a search box above it.
+FILTERABLE = {"data-filter": _l("Kuruluş ara"),
+              "data-filter-status": _l("{total} seçenekten {shown} tanesi eşleşiyor")}
+
+
 class BookingForm(_BookingFields):
     room_id = SelectField(_l("Salon"), coerce=int, validate_choice=False)
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
+    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+                                  render_kw=FILTERABLE)
     freq = SelectField(_l("Tekrar"), choices=choices(FREQUENCY_CHOICES), default="")
     interval = Integer(_l("Kaç haftada/günde/ayda bir"), default=1,
                        validators=[Optional(), NumberRange(min=1, max=52,
@@ -315,13 +322,15 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
     password = password_field(_l("İlk parola"))
     role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
+    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+                                  render_kw=FILTERABLE)
     center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
     language = SelectField(_l("Dil"), choices=choices(LANGUAGE_CHOICES))
 
 
 class UserRoleForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False)
+    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+                                  render_kw=FILTERABLE)
     center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
     is_active = BooleanField(_l("Hesap etkin"))

@@ -6,9 +6,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.extensions import db
 from booking.models import AuditEntry, Center, Organization, OrganizationKind, Role, Room, User
-from tests.factories import PASSWORD
+from booking.web.admin import USERS_PER_PAGE
+from tests.factories import PASSWORD, make_organization, make_user
 from tests.scene import Scene
+from tests.test_statement_budget import statements
 from tests.web_support import database, login, scene_for
 
 
@@ -97,6 +100,49 @@ def test_users_are_listed_in_turkish_order_and_searchable(client: FlaskClient,
     assert positions == sorted(positions)
     html = client.get("/admin/users?q=ÇELİK").get_data(as_text=True)
     assert "Ali Çelik" in html and "Ayşe Yılmaz" not in html
+
+
+def _add_members(app: Flask, count: int) -> None:
+    with database(app) as session:
+        organization = make_organization(session, name="Kalabalık Derneği")
+        for i in range(count):
+            make_user(session, organization=organization, name=f"Üye {i:02d}",
+                      email=f"uye{i:02d}@example.org")
+        session.commit()
+
+
+def test_the_user_list_comes_in_pages_and_keeps_the_search(app: Flask, client: FlaskClient,
+                                                           scene: Scene) -> None:
+    _add_members(app, 60)  # with the scene's five: 65 users, two pages
+    login(client, scene.admin)
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert first.count("/admin/users/") - first.count("/admin/users/new") == USERS_PER_PAGE
+    assert "65 kullanıcı" in first and "Sayfa 1 / 2" in first
+    assert 'rel="next" href="/admin/users?page=2"' in first and 'rel="prev"' not in first
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert second.count("/admin/users/") - second.count("/admin/users/new") == 65 - USERS_PER_PAGE
+    assert ">Zeynep Demir</a>" in second and ">Ali Çelik</a>" not in second  # Turkish order across pages
+    # Past the end: the last page; not a number: the first.
+    assert "Sayfa 2 / 2" in client.get("/admin/users?page=99").get_data(as_text=True)
+    assert "Sayfa 1 / 2" in client.get("/admin/users?page=abc").get_data(as_text=True)
+    searched = client.get("/admin/users?q=üye").get_data(as_text=True)
+    assert "60 kullanıcı" in searched
+    assert 'href="/admin/users?page=2&amp;q=%C3%BCye"' in searched
+    assert "Sayfa 1 / 2" in searched
+
+
+def test_the_user_list_reads_organisations_and_centers_in_bulk(app: Flask, client: FlaskClient,
+                                                              scene: Scene) -> None:
+    _add_members(app, 40)
+    login(client, scene.admin)
+    with app.app_context():
+        engine = db.engine
+    with statements(engine) as sent:
+        assert client.get("/admin/users").status_code == 200
+    user_reads = [s for s in sent if "FROM users" in s or "FROM organizations" in s
+                  or "FROM centers" in s]
+    # The signed-in admin, the users, their organisations, their centers: not one per row.
+    assert len(user_reads) <= 4, "\n".join(user_reads)
 
 
 ORGANIZATION = {"name": "Çocuk Hakları ve Eğitim Derneği", "kind": "foundation",

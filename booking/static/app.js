@@ -29,3 +29,49 @@ document.addEventListener("DOMContentLoaded", function () {
   freq.addEventListener("change", sync);
   sync();
 });
+
+// Long lists (the organisation pickers): a search box above the list keeps
+// only the options containing every word typed, compared by Turkish case
+// rules; the chosen option always stays, so nothing is swapped silently.
+document.addEventListener("DOMContentLoaded", function () {
+  var fold = function (text) { return text.toLocaleLowerCase("tr"); };
+  document.querySelectorAll("select[data-filter]").forEach(function (select) {
+    var options = Array.prototype.slice.call(select.options);
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = select.id + "-filter";
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", select.id);
+    var label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = select.getAttribute("data-filter");
+    var status = document.createElement("p");
+    status.className = "hint";
+    status.id = select.id + "-filter-status";
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
+    var box = document.createElement("div");
+    box.className = "select-filter";
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    select.parentNode.insertBefore(box, select);
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      var shown = 0;
+      while (select.options.length) { select.remove(0); }
+      options.forEach(function (option) {
+        var text = fold(option.textContent);
+        var found = words.every(function (word) { return text.indexOf(word) !== -1; });
+        if (found || option.value === chosen) {
+          select.add(option);
+          if (found) { shown += 1; }
+        }
+      });
+      select.value = chosen;
+      status.textContent = words.length ? select.getAttribute("data-filter-status")
+        .replace("{shown}", shown).replace("{total}", options.length) : "";
+    });
+  });
+});

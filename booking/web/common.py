@@ -3,9 +3,10 @@ redirects and mapping the services' field errors onto WTForms fields."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, request
@@ -18,6 +19,25 @@ from booking.services.errors import DomainError, FieldError, RuleViolation
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list that is sorted in Python (Turkish order) before paging."""
+
+    items: list[T]
+    number: int
+    pages: int
+    total: int
+
+
+def page_of(rows: list[T], per_page: int) -> Page[T]:
+    """The page ``?page=`` asks for; a page past the end shows the last one and
+    anything that is not a positive number the first."""
+    pages = max(1, -(-len(rows) // per_page))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    first = (number - 1) * per_page
+    return Page(rows[first:first + per_page], number, pages, len(rows))
 
 
 def now() -> datetime:
