@@ -14,11 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time, gettext
+from flask_babel import format_date, format_time, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking import ical
+from booking.i18n import force_language
 from booking.models import Booking, Center, OutboxMessage, User
 from booking.notifications import kinds
 from booking.notifications.mailer import Attachment
@@ -148,7 +149,7 @@ def _attachments(message: OutboxMessage, ctx: dict[str, Any]) -> tuple[Attachmen
 
 def render(session: Session, message: OutboxMessage) -> Rendered:
     """Render one outbox message in its recipient's language."""
-    with force_locale(message.language):
+    with force_language(message.language):
         ctx = _context(session, message)
         subject = _subject(message.kind, ctx)
         text = render_template(f"email/{message.kind}.txt", **ctx)

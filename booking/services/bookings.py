@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.database import is_overlap_violation, lock_rooms
+from booking.i18n import force_language
 from booking.models import (
     ALLOWED_TRANSITIONS,
     Booking,
@@ -314,7 +315,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
 
 def _auto_reject_reason(booking: Booking) -> str:
     language = booking.created_by.language if booking.created_by else "tr"
-    with force_locale(language):
+    with force_language(language):
         # No id of the approved booking: it is usually another organisation's,
         # which the requester may not open (the audit entry keeps the id).
         return gettext("Aynı salon ve saat için başka bir talep onaylandı.")

@@ -31,7 +31,7 @@ from booking.forms import (
     ResetPasswordForm,
     TokenForm,
 )
-from booking.i18n import SESSION_KEY, select_locale
+from booking.i18n import SESSION_KEY, force_language, select_locale
 from booking.models import Role
 from booking.notifications.mailer import SmtpMailer, SmtpSettings, build_email
 from booking.services import accounts, feeds, passwords, tokens
@@ -158,7 +158,7 @@ def _send_reset_mail(issued: passwords.IssuedReset) -> None:
     user = issued.user
     link = base_url() + url_for("auth.reset_password", token=issued.secret)
     settings = SmtpSettings.from_config(current_app.config)
-    with force_locale(user.language or "tr"):
+    with force_language(user.language or "tr"):
         context = {"user": user, "recipient_name": user.name, "link": link, "minutes": int(
             passwords.RESET_LIFETIME.total_seconds() // 60)}
         subject = gettext("Parola sıfırlama bağlantınız")
