@@ -30,7 +30,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import insert, literal_column, null, select, text, union_all
+from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -44,7 +44,6 @@ from booking.models import (  # noqa: E402
     Base,
     Booking,
     Center,
-    Closure,
     Organization,
     OutboxMessage,
     Role,
@@ -54,10 +53,7 @@ from booking.models import (  # noqa: E402
     utcnow,
 )
 from booking.notifications.outbox import dedupe_key  # noqa: E402
-from booking.services.conflicts import (  # noqa: E402
-    approved_blocks_meeting,
-    closures_of_room_meeting,
-)
+from booking.services.conflicts import conflicts_parameters, conflicts_statement  # noqa: E402
 from booking.services.tokens import hash_token  # noqa: E402
 
 VARIANT = os.environ.get("BENCH_SKELETON", "same")
@@ -113,15 +109,6 @@ SELECT id FROM new_booking
 """)
 
 
-def conflicts(room: object, start: datetime, end: datetime) -> object:
-    """The product's conflict look-up (the same conditions from services/conflicts.py)."""
-    found = select(literal_column("0"), bookings.c.id, bookings.c.start_at, bookings.c.end_at) \
-        .where(bookings.c.room_id == room.id, *approved_blocks_meeting(start, end))
-    closed = select(literal_column("1"), null(), Closure.start_at, Closure.end_at) \
-        .where(*closures_of_room_meeting(room, start, end))
-    return union_all(found, closed)
-
-
 @app.post("/api/v1/bookings")
 def create() -> object:
     body = request.get_json()
@@ -136,7 +123,9 @@ def create() -> object:
     else:
         room = connection.execute(ROOM.with_for_update(of=rooms),
                                   {"room_id": int(body["room_id"])}).one()
-    if connection.execute(conflicts(room, start, end)).first() is not None:
+    # The product's own conflict statement (services/conflicts.py), built once.
+    if connection.execute(conflicts_statement(),
+                          conflicts_parameters(room, start, end)).first() is not None:
         db.session.rollback()
         return jsonify(status=409), 409
     now = utcnow()

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, Select, bindparam, event, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,12 +54,20 @@ def lock_rooms(session: Session, room_ids: Iterable[int]) -> None:
     PostgreSQL takes row locks in id order (no deadlocks between two lockers);
     SQLite already holds the database write lock since ``BEGIN IMMEDIATE``.
     """
-    from booking.models import Room
 
     ids = sorted(set(room_ids))
     if not ids or session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(select(Room.id).where(Room.id.in_(ids)).order_by(Room.id).with_for_update())
+    session.execute(_lock_statement(), {"ids": ids})
+
+
+@cache
+def _lock_statement() -> Select[Any]:
+    """Built once (models are imported late here): every write runs it."""
+    from booking.models import Room
+
+    return (select(Room.id).where(Room.id.in_(bindparam("ids", expanding=True)))
+            .order_by(Room.id).with_for_update())
 
 
 def is_overlap_violation(exc: BaseException) -> bool:

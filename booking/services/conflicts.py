@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, literal_column, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, Closure, Room
@@ -30,23 +32,25 @@ def is_approved() -> ColumnElement[bool]:
     return Booking.status == literal_column("'approved'")
 
 
-def approved_blocks_meeting(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+def approved_blocks_meeting(start: Any, end: Any, lower: Any = None) -> tuple[ColumnElement[bool], ...]:
     """Approved bookings whose blocked interval meets [start, end), as the
     partial index ix_bookings_approved_room_period can answer it: a short
-    range on start_at, bounded below by the longest possible block."""
+    range on start_at, bounded below by the longest possible block (``lower``,
+    by default ``start - MAX_BLOCK_SPAN``; a bound parameter's caller passes it)."""
     return (
         is_approved(),
         Booking.start_at < end,
-        Booking.start_at > start - MAX_BLOCK_SPAN,
+        Booking.start_at > (start - MAX_BLOCK_SPAN if lower is None else lower),
         Booking.block_end > start,
     )
 
 
-def closures_of_room_meeting(room: Room, start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+def closures_of_room_meeting(room_id: Any, center_id: Any, start: Any,
+                             end: Any) -> tuple[ColumnElement[bool], ...]:
     """Closures of the room or of its whole center that meet [start, end)."""
     return (
-        Closure.center_id == room.center_id,
-        or_(Closure.room_id.is_(None), Closure.room_id == room.id),
+        Closure.center_id == center_id,
+        or_(Closure.room_id.is_(None), Closure.room_id == room_id),
         Closure.start_at < end,
         Closure.end_at > start,
     )
@@ -66,7 +70,8 @@ def approved_blocks(
 def closures_for(session: Session, room: Room, start: datetime, end: datetime) -> list[Closure]:
     """Closures of the room or of its whole center that meet [start, end)."""
     return list(session.scalars(
-        select(Closure).where(*closures_of_room_meeting(room, start, end)).order_by(Closure.start_at)
+        select(Closure).where(*closures_of_room_meeting(room.id, room.center_id, start, end))
+        .order_by(Closure.start_at)
     ))
 
 
@@ -111,6 +116,36 @@ def is_free_in(room: Room, spans: list[tuple[datetime, datetime, datetime]],
     )
 
 
+@cache
+def conflicts_statement(excluding: bool = False) -> Select[Any]:
+    """The statement of ``find_conflicts``, built once per shape with bound
+    parameters ``room_id``, ``center_id``, ``start``, ``end``, ``block_end``,
+    ``lower`` (``start - MAX_BLOCK_SPAN``) and, when ``excluding``, ``exclude``
+    (a list of booking ids). Every request and approval runs it; building and
+    hashing a fresh UNION ALL each time cost more than running it."""
+    room_id, start, end = bindparam("room_id"), bindparam("start"), bindparam("end")
+    bookings = select(
+        literal_column("0").label("kind"), Booking.id.label("booking_id"),
+        Booking.start_at.label("start_at"), Booking.end_at.label("end_at"),
+    ).where(Booking.room_id == room_id,
+            *approved_blocks_meeting(start, bindparam("block_end"), bindparam("lower")))
+    if excluding:
+        bookings = bookings.where(Booking.id.not_in(bindparam("exclude", expanding=True)))
+    closures = select(
+        literal_column("1"), null(), Closure.start_at, Closure.end_at,
+    ).where(*closures_of_room_meeting(room_id, bindparam("center_id"), start, end))
+    both = union_all(bookings, closures).subquery()
+    return (select(both.c.kind, both.c.booking_id, both.c.start_at, both.c.end_at)
+            .order_by(both.c.kind, both.c.start_at))
+
+
+def conflicts_parameters(room: Room, start: datetime, end: datetime) -> dict[str, Any]:
+    """The parameters of ``conflicts_statement`` for [start, end) in ``room``."""
+    return {"room_id": room.id, "center_id": room.center_id, "start": start, "end": end,
+            "block_end": end + timedelta(minutes=room.buffer_minutes),
+            "lower": start - MAX_BLOCK_SPAN}
+
+
 def find_conflicts(
     session: Session,
     room: Room,
@@ -122,22 +157,11 @@ def find_conflicts(
     approved bookings first, then closures, each by start. One statement (a
     UNION ALL of the two look-ups, reading only the columns it reports), as
     every request and every approval pays for it."""
-    block_end = end + timedelta(minutes=room.buffer_minutes)
-    bookings = select(
-        literal_column("0").label("kind"), Booking.id.label("booking_id"),
-        Booking.start_at.label("start_at"), Booking.end_at.label("end_at"),
-    ).where(Booking.room_id == room.id, *approved_blocks_meeting(start, block_end))
+    parameters = conflicts_parameters(room, start, end)
     excluded = list(exclude)
     if excluded:
-        bookings = bookings.where(Booking.id.not_in(excluded))
-    closures = select(
-        literal_column("1"), null(), Closure.start_at, Closure.end_at,
-    ).where(*closures_of_room_meeting(room, start, end))
-    both = union_all(bookings, closures).subquery()
-    rows = session.execute(
-        select(both.c.kind, both.c.booking_id, both.c.start_at, both.c.end_at)
-        .order_by(both.c.kind, both.c.start_at)
-    )
+        parameters["exclude"] = excluded
+    rows = session.execute(conflicts_statement(bool(excluded)), parameters)
     return [
         Interval(begin, finish, booking_id=booking_id, room_id=room.id,
                  kind="closure" if kind else "booking")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -68,6 +68,15 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     ))
 
 
+# Built once: every API request runs it, and building and hashing a fresh ORM
+# statement with its loader options costs about as much as running it.
+TOKEN_WITH_USER = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).joinedload(User.organization))
+)
+
+
 def authenticate(session: Session, secret: str, now: datetime) -> tuple[User | None, bool]:
     """The active user a live token belongs to (or None), and whether
     ``last_used_at`` was written, so the caller knows if there is anything to
@@ -80,11 +89,7 @@ def authenticate(session: Session, secret: str, now: datetime) -> tuple[User | N
     """
     if not secret or len(secret) > MAX_TOKEN_LENGTH:
         return None, False
-    token = session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == hash_token(secret))
-        .options(joinedload(ApiToken.user).joinedload(User.organization))
-    )
+    token = session.scalar(TOKEN_WITH_USER, {"token_hash": hash_token(secret)})
     if token is None or token.revoked_at is not None:
         return None, False
     user = token.user
