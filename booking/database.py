@@ -56,7 +56,7 @@ def lock_rooms(session: Session, room_ids: Iterable[int]) -> None:
     """
 
     ids = sorted(set(room_ids))
-    if not ids or session.get_bind().dialect.name != "postgresql":
+    if not ids or not reads_under_lock(session):
         return
     session.execute(_lock_statement(), {"ids": ids})
 
@@ -68,6 +68,13 @@ def _lock_statement() -> Select[Any]:
 
     return (select(Room.id).where(Room.id.in_(bindparam("ids", expanding=True)))
             .order_by(Room.id).with_for_update())
+
+
+def reads_under_lock(session: Session) -> bool:
+    """True where a row read before ``lock_rooms`` may be stale once the lock is
+    held (PostgreSQL). SQLite's ``BEGIN IMMEDIATE`` took the write lock before
+    the transaction's first read, so what it read is current."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def is_overlap_violation(exc: BaseException) -> bool:

@@ -4,10 +4,17 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Booking, BookingStatus, User
-from booking.services.bookings import approve_booking, create_booking
+from booking.models import AuditEntry, Booking, BookingStatus, OutboxMessage, OutboxStatus, User
+from booking.notifications import kinds
+from booking.services.bookings import (
+    approve_booking,
+    cancel_booking,
+    create_booking,
+    reject_booking,
+)
 from booking.services.errors import BookingConflict, InvalidTransition
 from tests.factories import make_booking
 from tests.scene import NOW, build_scene, local
@@ -82,3 +89,75 @@ def test_twenty_approvals_of_colliding_requests_leave_exactly_one_approved(app):
         assert statuses.count(BookingStatus.APPROVED) == 1
         assert statuses.count(BookingStatus.REJECTED) == WRITERS - 1
         assert db.session.scalar(OVERLAPPING_APPROVED_PAIRS) == 0
+
+
+def _decisions(booking_id: int) -> list[tuple[str | None, str | None]]:
+    """(from, to) of the booking's audit entries after its creation, in order."""
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.booking_id == booking_id,
+                                 AuditEntry.action != "create")
+        .order_by(AuditEntry.id)).all()
+    return [(e.from_status, e.to_status) for e in entries]
+
+
+def test_staff_approving_and_rejecting_one_request_at_once_decide_it_once(app):
+    """Half the writers approve, half reject the same request: one decision
+    wins, the others are told the request is decided; the audit trail and the
+    requester's messages tell one story (no rejection written over an approval)."""
+    with app.app_context():
+        scene = build_scene(db.session)
+        booking_id = make_booking(db.session, scene.room, local(3, 10), 60,
+                                  organization=scene.org, created_by=scene.member).id
+        db.session.commit()
+        staff_id = scene.staff.id
+
+    def work(i: int) -> None:
+        staff = db.session.get(User, staff_id)
+        if i % 2:
+            reject_booking(db.session, staff, booking_id, "Salon bakımda", NOW)
+        else:
+            approve_booking(db.session, staff, booking_id, NOW)
+
+    results = _race(app, work)
+    assert results.count("ok") == 1, results
+    assert set(results) == {"ok", "InvalidTransition"}
+    with app.app_context():
+        final = db.session.get(Booking, booking_id).status
+        assert _decisions(booking_id) == [("pending", final.value)]
+        decided = db.session.scalars(select(OutboxMessage.kind).where(
+            OutboxMessage.booking_id == booking_id,
+            OutboxMessage.kind.in_([kinds.APPROVED, kinds.REJECTED]))).all()
+        assert decided == [kinds.APPROVED if final == BookingStatus.APPROVED else kinds.REJECTED]
+
+
+def test_a_cancellation_racing_an_approval_leaves_no_reminder_behind(app):
+    """The organisation cancels while staff approve: whichever comes second
+    sees what the first did. Cancelled after the approval: the audit says
+    approved → cancelled and the reminders the approval planned are skipped."""
+    with app.app_context():
+        scene = build_scene(db.session)
+        booking_id = make_booking(db.session, scene.room, local(3, 10), 60,
+                                  organization=scene.org, created_by=scene.member).id
+        db.session.commit()
+        staff_id, member_id = scene.staff.id, scene.member.id
+
+    def work(i: int) -> None:
+        if i % 2:
+            cancel_booking(db.session, db.session.get(User, member_id), booking_id,
+                           "Etkinlik ertelendi", NOW)
+        else:
+            approve_booking(db.session, db.session.get(User, staff_id), booking_id, NOW)
+
+    results = _race(app, work)
+    assert set(results) <= {"ok", "InvalidTransition"}
+    with app.app_context():
+        assert db.session.get(Booking, booking_id).status == BookingStatus.CANCELLED
+        trail = _decisions(booking_id)
+        assert trail in ([("pending", "cancelled")],
+                         [("pending", "approved"), ("approved", "cancelled")]), trail
+        assert results.count("ok") == len(trail)
+        waiting = db.session.scalars(select(OutboxMessage.kind).where(
+            OutboxMessage.booking_id == booking_id,
+            OutboxMessage.kind.in_(kinds.ABOUT_UPCOMING),
+            OutboxMessage.status == OutboxStatus.PENDING)).all()
+        assert waiting == []

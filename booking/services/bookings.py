@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.database import is_overlap_violation, lock_rooms
+from booking.database import is_overlap_violation, lock_rooms, reads_under_lock
 from booking.i18n import force_language
 from booking.models import (
     ALLOWED_TRANSITIONS,
@@ -138,6 +138,23 @@ def _flush(session: Session, room: Room, start: datetime, end: datetime,
         session.rollback()
         conflicts = find_conflicts(session, room, start, end, exclude or [])
         _raise_conflict(session, room, start, end, attendees, now, conflicts, exclude)
+
+
+def _hold(session: Session, booking: Booking, *also: int) -> None:
+    """Lock the booking's room (and the rooms in ``also``) and read the booking
+    again as it is now. Every change of a booking starts here, so two changes of
+    one booking run one after the other and the second sees what the first did:
+    an approval and a rejection racing each other cannot both see "pending",
+    nor can two cancellations. Rooms are locked in id order in one statement;
+    if the booking was moved to another room meanwhile, that room is locked too."""
+    locked: set[int] = set()
+    while booking.room_id not in locked:
+        rooms = {booking.room_id, *also} - locked
+        lock_rooms(session, rooms)
+        locked |= rooms
+        if not reads_under_lock(session):
+            return
+        session.refresh(booking)
 
 
 def _ensure_transition(booking: Booking, target: BookingStatus) -> None:
@@ -347,8 +364,7 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     """Staff of the center approve a pending request; overlapping requests are rejected."""
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
-    lock_rooms(session, [booking.room_id])
-    session.refresh(booking)  # the status as it is now that we hold the room's lock
+    _hold(session, booking)
     _ensure_transition(booking, BookingStatus.APPROVED)
     if booking.start_at < now:
         raise RuleViolation.single("start", _l("Başlangıç zamanı geçmiş bir talep onaylanamaz."))
@@ -373,6 +389,7 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
     """Staff of the center turn a request down; a reason is required."""
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
+    _hold(session, booking)
     _ensure_transition(booking, BookingStatus.REJECTED)
     cleaned = _clean_reason(reason, required=True)
     previous = _set_status(booking, BookingStatus.REJECTED, cleaned, now)
@@ -385,6 +402,7 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
 
 def _cancel(session: Session, actor: User, booking: Booking, reason: str | None,
             now: datetime) -> Booking:
+    _hold(session, booking)
     _ensure_transition(booking, BookingStatus.CANCELLED)
     if booking.end_at <= now:
         raise RuleViolation.single("start", _l("Sona ermiş bir rezervasyon iptal edilemez."))
@@ -463,19 +481,21 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     request there would be."""
     booking = get_visible_booking(session, actor, booking_id)
     require_owner_or_staff(actor, booking)
+    new_room = None
+    if changes.room_id is not None and changes.room_id != booking.room_id:
+        new_room = session.get(Room, changes.room_id)
+        if new_room is None:
+            raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
+        if actor.role == Role.STAFF and not manages_center(actor, new_room.center_id):
+            raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerin salonlarını seçebilirsiniz."))
+    _hold(session, booking, *([new_room.id] if new_room is not None else []))
     if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
         raise InvalidTransition(_l("Yalnızca bekleyen ya da onaylı rezervasyonlar değiştirilebilir."))
     if booking.start_at <= now:
         raise RuleViolation.single("start", _l("Başlamış bir rezervasyon değiştirilemez."))
 
     errors: list[FieldError] = []
-    room = booking.room
-    if changes.room_id is not None and changes.room_id != booking.room_id:
-        room = session.get(Room, changes.room_id)
-        if room is None:
-            raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
-        if actor.role == Role.STAFF and not manages_center(actor, room.center_id):
-            raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerin salonlarını seçebilirsiniz."))
+    room = new_room if new_room is not None and new_room.id != booking.room_id else booking.room
     start = changes.start or booking.start_at
     end = changes.end or booking.end_at
     moved = (start, end, room.id) != (booking.start_at, booking.end_at, booking.room_id)
@@ -497,7 +517,6 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     elif moved and status == BookingStatus.PENDING and not room.requires_approval:
         status = BookingStatus.APPROVED  # as a new request for that room would be
     if moved:
-        lock_rooms(session, {booking.room_id, room.id})
         conflicts = find_conflicts(session, room, start, end, [booking.id])
         if conflicts:
             _raise_conflict(session, room, start, end, attendees, now, conflicts, [booking.id])
