@@ -14,6 +14,15 @@ document.addEventListener("click", function (event) {
     }
     return;
   }
+  // A link of the error summary: focus its field with the field's label in view.
+  var fix = event.target.closest(".alert-error a[href^='#']");
+  var field = fix ? document.getElementById(decodeURIComponent(fix.hash.slice(1))) : null;
+  if (field) {
+    event.preventDefault();
+    (field.closest(".field, td, li") || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+    return;
+  }
   var confirmButton = event.target.closest("[data-confirm]");
   if (confirmButton && !window.confirm(confirmButton.getAttribute("data-confirm"))) {
     event.preventDefault();
@@ -74,4 +83,36 @@ document.addEventListener("DOMContentLoaded", function () {
         .replace("{shown}", shown).replace("{total}", options.length) : "";
     });
   });
+});
+
+// After a form is sent the next page opens with the focus where the user's
+// attention belongs, so the keyboard continues from there and a screen reader
+// reads it out (a message present at load is not announced by itself):
+// the error summary above a form; else, when the address points into the page
+// (/staff/attendance#booking-12), that element, described by the messages;
+// else the first message. Pages without a message keep the usual start.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".alert-error[role=alert]");
+  var flashes = document.querySelectorAll(".flash");
+  var target = summary;
+  if (!target && flashes.length) {
+    var id = window.location.hash.slice(1);
+    var pointed = id ? document.getElementById(decodeURIComponent(id)) : null;
+    if (pointed) {
+      var ids = [];
+      flashes.forEach(function (flash, index) {
+        flash.id = flash.id || "flash-" + index;
+        ids.push(flash.id);
+      });
+      var described = pointed.getAttribute("aria-describedby");
+      pointed.setAttribute("aria-describedby", (described ? described + " " : "") + ids.join(" "));
+      target = pointed;
+    } else {
+      target = flashes[0];
+    }
+  }
+  if (!target) { return; }
+  if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+  target.classList.add("focus-target");
+  target.focus();
 });

@@ -156,10 +156,9 @@ def verify(organization_id: int) -> Any:
 # --- attendance ----------------------------------------------------------------
 
 
-@bp.get("/attendance")
-@staff_required
-def attendance() -> str:
-    """Approved events of the last weeks that have started; unrecorded ones first."""
+def _attendance_page(error: tuple[Booking, str, str] | None = None) -> tuple[str, int]:
+    """Approved events of the last weeks that have started; unrecorded ones first.
+    ``error`` (booking, message, what was typed) shows a refused entry on its row."""
     instant = now()
     rows = list(db.session.scalars(
         scope_bookings(select(Booking), current_user)
@@ -167,22 +166,40 @@ def attendance() -> str:
                Booking.start_at > instant - timedelta(days=ATTENDANCE_DAYS))
         .order_by(Booking.actual_attendees.is_not(None), Booking.start_at.desc(), Booking.id)
         .limit(ATTENDANCE_ROWS)))
-    return render_template("staff/attendance.html", bookings=rows, form=AttendanceForm(formdata=None))
+    if error is not None and error[0] not in rows:
+        rows.insert(0, error[0])
+    return render_template("staff/attendance.html", bookings=rows, error=error,
+                           form=AttendanceForm(formdata=None)), 422 if error else 200
+
+
+@bp.get("/attendance")
+@staff_required
+def attendance() -> tuple[str, int]:
+    return _attendance_page()
 
 
 @bp.post("/bookings/<int:booking_id>/attendance")
 @staff_required
 def record_attendance(booking_id: int) -> Any:
+    """Record one event's attendance; a refused number comes back on its row,
+    as typed, with the reason next to it (not as a message at the top)."""
     booking = _managed_booking(booking_id)
     form = AttendanceForm()
-    if form.validate_on_submit():
-        act(lambda: booking_service.record_attendance(db.session, current_user, booking.id,
-                                                      form.actual_attendees.data, now()),
-            lambda _: gettext("“%(title)s” için katılım kaydedildi.", title=booking.title))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+    typed = request.form.get("actual_attendees", "")
+    if not form.validate_on_submit():
+        message = next((str(m) for errors in form.errors.values() for m in errors),
+                       gettext("Bir tam sayı girin."))
+        return _attendance_page((booking, message, typed))
+    try:
+        booking_service.record_attendance(db.session, current_user, booking.id,
+                                          form.actual_attendees.data, now())
+    except DomainError as exc:
+        db.session.rollback()
+        message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
+            else exc.message
+        return _attendance_page((db.session.get(Booking, booking_id), str(message), typed))
+    db.session.commit()
+    flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
     return redirect(url_for("staff.attendance") + f"#booking-{booking.id}")
 
 
