@@ -324,8 +324,14 @@ def revoke_token(token_id: int) -> Response:
 def regenerate_feed() -> Response:
     """Create the private calendar link, or replace it (the old link stops working)."""
     if ConfirmForm().validate_on_submit():
+        had_one = feeds.live_token(db.session, current_user, **_feed_owner()) is not None
         issued = feeds.issue_token(db.session, current_user, now=now(), **_feed_owner())
         db.session.commit()
         session["new_feed_token"] = issued.token
-        flash(gettext("Yeni takvim bağlantınız hazır; eski bağlantı artık çalışmaz."), "ok")
+        if had_one:
+            flash(gettext("Yeni takvim bağlantınız hazır; eski bağlantı artık çalışmaz."), "ok")
+        else:
+            # A first link replaces nothing: no talk of an old one that never was.
+            flash(gettext("Takvim bağlantınız hazır. Adresi kopyalayıp takvim uygulamanıza "
+                          "ekleyin."), "ok")
     return redirect(url_for("auth.profile") + "#feed")

@@ -1,0 +1,123 @@
+"""A second walkthrough, by keyboard and screen reader: what a staff member's
+day and a member's first week stumbled on, each pinned by a test. The
+browser half (where the focus lands) is tests/test_browser_keyboard.py."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from booking.models import BookingStatus, utcnow
+from tests.factories import make_booking
+from tests.scene import Scene
+from tests.web_support import database, login, scene_for
+
+
+@pytest.fixture
+def scene(app: Flask) -> Scene:
+    return scene_for(app)
+
+
+def _text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def _summary(html: str) -> str:
+    match = re.search(r'<div class="alert alert-error" role="alert">(.*?)</div>', html, re.S)
+    assert match, "no error summary above the form"
+    return match.group(1)
+
+
+def _past_event(app: Flask, scene: Scene) -> int:
+    with database(app) as session:
+        booking = make_booking(session, session.merge(scene.room), utcnow() - timedelta(hours=3),
+                               60, BookingStatus.APPROVED, organization=session.merge(scene.org),
+                               title="Dünkü panel")
+        session.commit()
+        return booking.id
+
+
+def test_the_error_summary_links_each_field_error_to_its_field(client: FlaskClient,
+                                                               scene: Scene) -> None:
+    # Closures: the summary used to be missing; the errors sat only under each field.
+    login(client, scene.staff)
+    response = client.post("/staff/closures", data={"room_id": scene.room.id, "reason": ""})
+    assert response.status_code == 422
+    summary = _summary(_text(response))
+    for field_id, label in (("start_date", "Başlangıç tarihi"), ("end_date", "Bitiş tarihi"),
+                            ("reason", "Neden")):
+        assert f'<a href="#{field_id}">{label}: Bu alan gerekli.</a>' in summary, field_id
+    client.post("/logout")
+    # Registration, sign-in and the booking form name their fields too.
+    html = _text(client.post("/register", data={
+        "org_name": "Deniz Feneri Gönüllüleri", "org_kind": "association",
+        "org_email": "yanlış", "user_name": "Deniz Ak", "user_email": "deniz@example.org",
+        "password": "uzun-bir-parola", "password_confirm": "uzun-bir-parola"}))
+    assert '<a href="#org_email">Kuruluşun e-posta adresi: Geçerli bir e-posta adresi girin.</a>' \
+        in _summary(html)
+    html = _text(client.post("/login", data={"email": scene.member.email, "password": "yanlış"}))
+    assert '<a href="#password">Parola: E-posta adresi ya da parola yanlış.</a>' in _summary(html)
+
+
+def test_a_refused_attendance_keeps_the_number_typed_and_says_why_on_its_row(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    booking_id = _past_event(app, scene)
+    login(client, scene.staff)
+    # More than the room holds (40): refused by the service.
+    response = client.post(f"/staff/bookings/{booking_id}/attendance",
+                           data={"actual_attendees": "400"})
+    assert response.status_code == 422
+    html = _text(response)
+    assert (f'id="actual-{booking_id}" name="actual_attendees" value="400" required '
+            f'aria-invalid="true" aria-describedby="actual-{booking_id}-error"') in html
+    error = re.search(rf'<p class="error" id="actual-{booking_id}-error">(.*?)</p>', html, re.S)
+    assert error and "40" in error.group(1)
+    assert f'<a href="#actual-{booking_id}">Dünkü panel: ' in _summary(html)
+    # Not a number at all: the form's own message, on the row.
+    html = _text(client.post(f"/staff/bookings/{booking_id}/attendance",
+                             data={"actual_attendees": "kırk"}))
+    assert "Bir tam sayı girin." in html and 'value="kırk"' in html
+    # Nothing was recorded; a good number still goes through.
+    response = client.post(f"/staff/bookings/{booking_id}/attendance",
+                           data={"actual_attendees": "35"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/attendance#booking-{booking_id}")
+
+
+def test_the_menu_marks_the_page_you_are_on(client: FlaskClient, scene: Scene) -> None:
+    login(client, scene.staff)
+    for url, label in (("/staff/queue", "Onay kuyruğu"), ("/staff/attendance", "Katılım"),
+                       ("/staff/closures", "Kapanışlar"), ("/profile", "Profil")):
+        html = _text(client.get(url))
+        nav = html[html.index('<nav class="site-nav"'):html.index("</nav>")]
+        assert nav.count('aria-current="page"') == 1, url
+        assert re.search(rf'aria-current="page">{label}</a>', nav), url
+    # A form sent back with errors is still that page.
+    html = _text(client.post("/staff/closures", data={"reason": ""}))
+    assert 'aria-current="page">Kapanışlar</a>' in html
+
+
+def test_a_first_calendar_link_does_not_speak_of_an_old_one(client: FlaskClient,
+                                                            scene: Scene) -> None:
+    login(client, scene.member)
+    html = _text(client.post("/profile/feed", follow_redirects=True))
+    assert "Takvim bağlantınız hazır." in html
+    assert "eski bağlantı artık çalışmaz" not in html
+    # Replacing it does warn that the old one stops.
+    html = _text(client.post("/profile/feed", follow_redirects=True))
+    assert "eski bağlantı artık çalışmaz" in html
+
+
+def test_repeated_center_links_name_their_center(client: FlaskClient, scene: Scene) -> None:
+    """A screen reader's list of links read "Günlük doluluk" six times, all different."""
+    html = _text(client.get("/centers"))
+    name = scene.center.name
+    assert f'Günlük doluluk<span class="visually-hidden">: {name}</span>' in html
+    assert f'Merkezin takvimine abone ol<span class="visually-hidden">: {name}</span>' in html
+    login(client, scene.admin)
+    html = _text(client.get("/admin/"))
+    assert f'Bu merkeze salon ekle<span class="visually-hidden">: {name}</span>' in html
