@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from booking.models import BookingStatus, utcnow
+from booking.models import Booking, BookingStatus, utcnow
 from tests.factories import make_booking
 from tests.scene import Scene
-from tests.web_support import database, login, scene_for
+from tests.web_support import ahead, approved_booking, booking_form, database, login, scene_for
 
 
 @pytest.fixture
@@ -121,3 +123,32 @@ def test_repeated_center_links_name_their_center(client: FlaskClient, scene: Sce
     login(client, scene.admin)
     html = _text(client.get("/admin/"))
     assert f'Bu merkeze salon ekle<span class="visually-hidden">: {name}</span>' in html
+
+
+def test_a_change_that_collides_offers_free_times_as_links_that_keep_what_was_typed(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """The request form's suggestions were links; the change form's were plain
+    text, to be copied into the fields by hand."""
+    approved_booking(app, scene, ahead(5, 14), 120)
+    login(client, scene.member)
+    client.post("/bookings/new", data=booking_form(scene.room.id, ahead(5, 10)))
+    with database(app) as session:
+        booking_id = session.scalar(select(Booking.id).where(
+            Booking.organization_id == scene.org.id))
+    response = client.post(f"/bookings/{booking_id}/edit", data=booking_form(
+        scene.room.id, ahead(5, 14), title="Ertelenen buluşma", expected_attendees=25))
+    assert response.status_code == 422
+    html = _text(response)
+    links = re.findall(rf'<li><a href="(/bookings/{booking_id}/edit\?[^"]+)">', html)
+    assert links, "the suggested times are not links"
+    query = parse_qs(urlsplit(links[0]).query)
+    assert query["title"] == ["Ertelenen buluşma"] and query["expected_attendees"] == ["25"]
+    form = _text(client.get(links[0]))
+    assert 'value="Ertelenen buluşma"' in form and 'value="25"' in form
+    assert f'value="{query["start_time"][0]}"' in form
+    assert f'value="{query["date"][0]}"' in form
+    # Sent as it is, the suggested time is free.
+    data = booking_form(scene.room.id, ahead(5, 10), title="Ertelenen buluşma",
+                        expected_attendees=25, date=query["date"][0],
+                        start_time=query["start_time"][0], end_time=query["end_time"][0])
+    assert client.post(f"/bookings/{booking_id}/edit", data=data).status_code == 302

@@ -398,8 +398,9 @@ def edit(booking_id: int) -> Any:
         form.start_time.data = booking.start_at.astimezone(tz).time()
         form.end_time.data = booking.end_at.astimezone(tz).time()
         form.kind.data, form.category.data = booking.kind.value, booking.category.value
+        _prefill_change(form)
     general: list[str] = []
-    suggestions: list[tuple[Room | None, Any]] = []
+    suggestions: list[tuple[Any, str]] = []
     if form.validate_on_submit():
         try:
             changes = booking_service.BookingChanges(
@@ -417,8 +418,8 @@ def edit(booking_id: int) -> Any:
         except BookingConflict as exc:
             db.session.rollback()
             general = [str(exc.message)]
-            suggestions = [(db.session.get(Room, s.room_id), s) for s in exc.suggestions
-                           if s.room_id == booking.room_id]
+            suggestions = [(s, change_link(form, booking.id, s.start, s.end, tz))
+                           for s in exc.suggestions if s.room_id == booking.room_id]
         except DomainError as exc:
             db.session.rollback()
             general = [str(exc.message)]
@@ -433,6 +434,41 @@ def edit(booking_id: int) -> Any:
     status = 422 if request.method == "POST" else 200
     return render_template("bookings/edit.html", form=form, booking=booking, general=general,
                            suggestions=suggestions), status
+
+
+def _prefill_change(form: ChangeBookingForm) -> None:
+    """The change form filled from the query string over the booking's own
+    values: a suggested free time links here with what was typed so far."""
+    args = request.args
+    for name, parse in (("date", date.fromisoformat), ("start_time", time.fromisoformat),
+                        ("end_time", time.fromisoformat)):
+        try:
+            if args.get(name):
+                getattr(form, name).data = parse(args[name])
+        except ValueError:
+            pass
+    for name in ("title", "description", "kind", "category"):
+        if name in args:
+            getattr(form, name).data = args[name]
+    if args.get("expected_attendees", "").isdigit():
+        form.expected_attendees.data = int(args["expected_attendees"])
+    if args.get("is_public") in ("0", "1"):
+        form.is_public.data = args["is_public"] == "1"
+
+
+def change_link(form: ChangeBookingForm, booking_id: int, start: datetime, end: datetime,
+                tz: Any) -> str:
+    """The change form again at a suggested free time, keeping the other fields as typed."""
+    params = {
+        "date": start.astimezone(tz).date().isoformat(),
+        "start_time": start.astimezone(tz).strftime("%H:%M"),
+        "end_time": end.astimezone(tz).strftime("%H:%M"),
+        "title": form.title.data or "", "description": form.description.data or "",
+        "kind": form.kind.data or "", "category": form.category.data or "",
+        "expected_attendees": form.expected_attendees.data or "",
+        "is_public": "1" if form.is_public.data else "0",
+    }
+    return url_for("bookings.edit", booking_id=booking_id) + "?" + urlencode(params)
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
