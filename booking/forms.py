@@ -240,7 +240,8 @@ class ChangeBookingForm(_BookingFields):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Gerekçe"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Gerekçe"), validators=[Optional(), Length(max=2000)],
+                           render_kw={"maxlength": 2000})
 
 
 class RejectForm(FlaskForm):

@@ -152,3 +152,38 @@ def test_a_change_that_collides_offers_free_times_as_links_that_keep_what_was_ty
                         expected_attendees=25, date=query["date"][0],
                         start_time=query["start_time"][0], end_time=query["end_time"][0])
     assert client.post(f"/bookings/{booking_id}/edit", data=data).status_code == 302
+
+
+def test_a_cancel_or_reject_refused_by_the_form_says_why(app: Flask, client: FlaskClient,
+                                                          scene: Scene) -> None:
+    """A reason over 2,000 characters came back as if nothing had happened (cancel)
+    or was called missing (reject)."""
+    too_long = "ertelendi " * 201
+    with database(app) as session:
+        booking = make_booking(session, session.merge(scene.room), ahead(4, 10), 60,
+                               BookingStatus.APPROVED, organization=session.merge(scene.org))
+        session.commit()
+        booking_id = booking.id
+    login(client, scene.member)
+    detail = _text(client.get(f"/bookings/{booking_id}"))
+    assert 'maxlength="2000"' in detail
+    html = _text(client.post(f"/bookings/{booking_id}/cancel", data={"reason": too_long},
+                             follow_redirects=True))
+    assert "İptal edilmedi. Gerekçe: Alan 2000 karakterden uzun olamaz." in html
+    with database(app) as session:
+        assert session.get(Booking, booking_id).status == BookingStatus.APPROVED
+    client.post("/logout")
+    with database(app) as session:
+        pending = make_booking(session, session.merge(scene.room), ahead(5, 10), 60,
+                               organization=session.merge(scene.org), title="Bekleyen")
+        session.commit()
+        pending_id = pending.id
+    login(client, scene.staff)
+    assert 'maxlength="2000" required' in _text(client.get("/staff/queue"))
+    html = _text(client.post(f"/staff/bookings/{pending_id}/reject", data={"reason": too_long},
+                             follow_redirects=True))
+    assert "Reddedilmedi. Ret gerekçesi: Alan 2000 karakterden uzun olamaz." in html
+    assert "Reddetmek için bir gerekçe yazın." not in html
+    html = _text(client.post(f"/staff/bookings/{pending_id}/reject", data={"reason": " "},
+                             follow_redirects=True))
+    assert "Reddetmek için bir gerekçe yazın." in html

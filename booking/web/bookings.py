@@ -40,7 +40,7 @@ from booking.services.errors import (
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
 from booking.text import turkish_sort_key, turkish_sorted
-from booking.web.common import act, apply_errors, now, signed_in
+from booking.web.common import act, apply_errors, flash_form_errors, now, signed_in
 from booking.web.ui import clock
 
 bp = Blueprint("bookings", __name__)
@@ -480,6 +480,8 @@ def cancel(booking_id: int) -> Any:
         act(lambda: booking_service.cancel_booking(db.session, current_user, booking.id,
                                                    form.reason.data, now()),
             lambda _: gettext("Rezervasyon iptal edildi."))
+    else:
+        flash_form_errors(form, gettext("İptal edilmedi."))
     return redirect(url_for("bookings.detail", booking_id=booking.id))
 
 
@@ -491,7 +493,9 @@ def cancel_series(series_id: int) -> Any:
         abort(404)
     _visible(series.bookings[0].id)
     form = ReasonForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash_form_errors(form, gettext("İptal edilmedi."))
+    else:
         act(lambda: booking_service.cancel_series(db.session, current_user, series.id,
                                                   form.reason.data, now()),
             lambda cancelled: ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",

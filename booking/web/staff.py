@@ -30,7 +30,7 @@ from booking.services.access import manages_center, scope_bookings
 from booking.services.conflicts import find_conflicts
 from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
 from booking.text import matches, turkish_sorted
-from booking.web.common import act, apply_errors, now, staff_required
+from booking.web.common import act, apply_errors, flash_form_errors, now, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ATTENDANCE_DAYS = 90
@@ -115,6 +115,8 @@ def reject(booking_id: int) -> Any:
                                                       form.reason.data, now()),
                lambda _: gettext("“%(title)s” reddedildi.", title=booking.title)):
             return redirect(url_for("staff.queue"))
+    elif form.reason.data and form.reason.data.strip():
+        flash_form_errors(form, gettext("Reddedilmedi."))
     else:
         flash(gettext("Reddetmek için bir gerekçe yazın."), "error")
     return redirect(url_for("staff.queue") + f"#booking-{booking.id}")
