@@ -187,3 +187,25 @@ def test_a_cancel_or_reject_refused_by_the_form_says_why(app: Flask, client: Fla
     html = _text(client.post(f"/staff/bookings/{pending_id}/reject", data={"reason": " "},
                              follow_redirects=True))
     assert "Reddetmek için bir gerekçe yazın." in html
+
+
+def test_a_page_sent_back_with_errors_says_so_in_its_title(app: Flask, client: FlaskClient,
+                                                           scene: Scene) -> None:
+    def title(response) -> str:
+        return re.search(r"<title>(.*?)</title>", _text(response), re.S).group(1)
+
+    assert title(client.get("/register")) == "Kuruluş kaydı · Sivil Toplum Merkezleri"
+    assert title(client.post("/register", data={})) == \
+        "Hata: Kuruluş kaydı · Sivil Toplum Merkezleri"
+    assert title(client.post("/login", data={"email": scene.member.email, "password": "x"})) \
+        .startswith("Hata: Giriş yap")
+    login(client, scene.staff)
+    assert title(client.get("/staff/closures")).startswith("Kapanışlar")
+    assert title(client.post("/staff/closures", data={})).startswith("Hata: Kapanışlar")
+    booking_id = _past_event(app, scene)
+    assert title(client.post(f"/staff/bookings/{booking_id}/attendance",
+                             data={"actual_attendees": "400"})).startswith("Hata: Katılım")
+    client.post("/logout")
+    login(client, scene.member)
+    client.post("/language", data={"language": "en", "next": "/profile"})
+    assert title(client.post("/profile/password", data={})).startswith("Error: Profile")
