@@ -26,10 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USERNAME": None,
     "SMTP_PASSWORD": None,
     "SMTP_STARTTLS": False,
+    # Seconds per SMTP operation (connect, each command).
     "SMTP_TIMEOUT": 20,
     "MAIL_FROM": "Sivil Toplum Merkezleri <rezervasyon@localhost>",
     # Minutes before a booking's start at which reminders are sent.
     "REMINDER_OFFSETS": "1440,120",
+    # Failed sends of one outbox message before it is marked failed.
+    "OUTBOX_MAX_ATTEMPTS": 6,
     "SCHEDULER_EMBEDDED": False,
     # Flask-Limiter storage; use a shared one (redis://…) when several workers run.
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -120,6 +123,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         engine_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     app.config["REMINDER_OFFSETS_MINUTES"] = reminder_offsets(app.config["REMINDER_OFFSETS"])
+    if int(app.config["OUTBOX_MAX_ATTEMPTS"]) < 1:
+        raise ValueError("OUTBOX_MAX_ATTEMPTS must be at least 1")
     app.config["LANGUAGE_CODES"] = [
         code.strip() for code in str(app.config["LANGUAGES"]).split(",") if code.strip()
     ]
