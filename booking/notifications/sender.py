@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -85,11 +86,20 @@ def send_due(
     max_attempts: int = outbox.MAX_ATTEMPTS,
     token: str | None = None,
 ) -> SendReport:
-    """Send every message due at ``now`` that no other sender holds, then return."""
+    """Send every message due at ``now`` that no other sender holds, then return.
+
+    ``now`` stays the run's instant for due times and back-off, but each batch's
+    lease also counts the real time the run has taken so far: after a long
+    backlog on a slow SMTP server a later batch would otherwise be claimed with
+    a lease that has already expired, and a second sender could take the same
+    rows while this one is still sending them.
+    """
     report = SendReport()
     token = token or outbox.new_claim_token()
+    started = time.monotonic()
     while True:
-        ids = outbox.claim_due(session, now, token, limit=batch, lease=lease)
+        elapsed = timedelta(seconds=time.monotonic() - started)
+        ids = outbox.claim_due(session, now, token, limit=batch, lease=lease + elapsed)
         if not ids:
             return report
         for message_id in ids:
@@ -146,13 +156,26 @@ def _send_one(
             session, message_id, token, now, f"{type(exc).__name__}: {exc}",
             max_attempts=1 if is_permanent(exc) else max_attempts,
         )
+        row = session.get(OutboxMessage, message_id)
+        what = f"{row.kind} to {row.recipient}" if row is not None else "?"
+        outcome = _outcome(row, status)
         session.commit()
         (report.failed if status == OutboxStatus.FAILED else report.retrying).append(message_id)
-        log.warning("outbox %s not sent (%s): %s", message_id, status, exc)
+        log.warning("outbox %s (%s) not sent, %s: %s: %s",
+                    message_id, what, outcome, type(exc).__name__, exc)
         return
     outbox.mark_sent(session, message_id, token, now, smtp_id)
     session.commit()
     report.sent.append(message_id)
+
+
+def _outcome(row: OutboxMessage | None, status: OutboxStatus | None) -> str:
+    """How a failed try ends, for the log line: the next try or the failed state."""
+    if row is None or status is None:
+        return "claim lost"
+    if status == OutboxStatus.FAILED:
+        return f"failed after {row.attempts} attempt(s)"
+    return f"attempt {row.attempts}, next try at {row.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def deliver_due(
