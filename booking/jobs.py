@@ -8,15 +8,21 @@ after a crash does no harm. Tests call them with an explicit ``now``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from booking.extensions import db
 from booking.models import utcnow
 
 log = logging.getLogger(__name__)
 _bound: dict[str, Flask] = {}
+# Job name -> when its database errors began (cleared by the next good run).
+_failing_since: dict[str, datetime] = {}
+T = TypeVar("T")
 
 
 def bind_app(app: Flask) -> None:
@@ -32,22 +38,55 @@ def _app() -> Flask:
     return _bound["app"]
 
 
+def first_line(exc: BaseException) -> str:
+    """The exception's class and first message line (no traceback, no SQL)."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+
+
+def _guarded(job: str, work: Callable[[], T], fallback: T) -> T:
+    """Run ``work``; a database that cannot be reached is one log line, not a traceback.
+
+    The scheduler runs the job again at its next time, so nothing is lost; the
+    line says so and since when the database fails. Other errors (bugs) keep
+    their traceback (APScheduler logs them).
+    """
+    try:
+        result = work()
+    except (OperationalError, InterfaceError) as exc:
+        since = _failing_since.setdefault(job, utcnow())
+        log.error("%s: database error since %s UTC, will try again at the next run: %s",
+                  job, f"{since:%Y-%m-%d %H:%M:%S}", first_line(exc))
+        return fallback
+    if _failing_since.pop(job, None) is not None:
+        log.warning("%s: database reachable again", job)
+    return result
+
+
 def send_outbox(now: datetime | None = None) -> str:
     """Send every outbox message that is due."""
-    from booking.notifications.sender import deliver_due
+    from booking.notifications.sender import SendReport, deliver_due
 
-    with _app().app_context():
-        try:
-            report = deliver_due(now or utcnow())
-        finally:
-            db.session.remove()
+    def work() -> SendReport:
+        with _app().app_context():
+            try:
+                return deliver_due(now or utcnow())
+            finally:
+                db.session.remove()
+
+    report = _guarded("outbox", work, None)
+    if report is None:
+        return "database error"
     if report.sent or report.retrying or report.failed or report.skipped:
         log.info("outbox: %s", report)
     return str(report)
 
 
-def daily_digest(timezone: str | None = None, now: datetime | None = None) -> int:
-    """Enqueue today's staff digests for the centers in ``timezone`` (all when None)."""
+def build_digest(timezone: str | None = None, now: datetime | None = None) -> int:
+    """Enqueue today's staff digests for the centers in ``timezone`` (all when None).
+
+    Raises on database errors (the ``notifications digest`` command reports them).
+    """
     from booking.notifications.staff import build_daily_digests
 
     with _app().app_context():
@@ -60,8 +99,17 @@ def daily_digest(timezone: str | None = None, now: datetime | None = None) -> in
     return count
 
 
-def escalate_pending(now: datetime | None = None) -> int:
-    """Enqueue staff alerts for pending requests starting within 48 hours."""
+def daily_digest(timezone: str | None = None, now: datetime | None = None) -> int:
+    """The scheduler's digest job: ``build_digest``, a database error logged in one line."""
+    return _guarded(f"daily digest ({timezone or 'all zones'})",
+                    lambda: build_digest(timezone, now), 0)
+
+
+def build_escalation(now: datetime | None = None) -> int:
+    """Enqueue staff alerts for pending requests starting within 48 hours.
+
+    Raises on database errors (the ``notifications escalate`` command reports them).
+    """
     from booking.notifications.staff import build_escalations
 
     with _app().app_context():
@@ -71,3 +119,8 @@ def escalate_pending(now: datetime | None = None) -> int:
         finally:
             db.session.remove()
     return count
+
+
+def escalate_pending(now: datetime | None = None) -> int:
+    """The scheduler's escalation job: ``build_escalation``, a database error in one line."""
+    return _guarded("escalation", lambda: build_escalation(now), 0)

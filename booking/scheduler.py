@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import time as clock
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.serving import is_running_from_reloader
 
 from booking import jobs
@@ -49,6 +51,8 @@ JOB_OPTIONS = {
     "replace_existing": True,
 }
 EMBEDDED_KEY = "booking_scheduler"
+# A scheduler started while the database is down waits this long between tries.
+DATABASE_RETRY_SECONDS = 5
 
 
 def digest_job_id(zone: str) -> str:
@@ -116,6 +120,24 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
             **({"next_run_time": catch_up} if catch_up else {}),
         )
     return scheduler
+
+
+def build_when_database_answers(
+    app: Flask, *, retry_seconds: float = DATABASE_RETRY_SECONDS
+) -> BaseScheduler:
+    """``build_scheduler`` (it reads the centers' zones), waiting for the database.
+
+    At boot the scheduler may start before PostgreSQL accepts connections. It
+    waits with one log line per try instead of dying with a traceback (and
+    systemd giving up on it after a few fast restarts).
+    """
+    while True:
+        try:
+            return build_scheduler(app)
+        except (OperationalError, InterfaceError) as exc:
+            log.error("database unreachable, the scheduler waits and tries again in %s s: %s",
+                      retry_seconds, jobs.first_line(exc))
+            clock.sleep(retry_seconds)
 
 
 def should_start_embedded(app: Flask) -> bool:

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,9 +28,9 @@ from booking.models import OutboxMessage, OutboxStatus, utcnow
 from booking.notifications import events, kinds
 from booking.notifications.mailer import SmtpMailer, SmtpSettings
 from booking.notifications.sender import deliver_due, send_due
-from tests.mailbox import Mailbox, free_port
+from tests.mailbox import Mailbox, eventually, free_port
 from tests.notification_scene import NOW, build_scene
-from tests.test_notifications_delivery import ROOT, rows
+from tests.test_notifications_delivery import ROOT, rows, sender_env
 
 
 @pytest.fixture
@@ -145,3 +151,103 @@ def test_a_long_run_claims_each_batch_with_a_lease_still_running(
     # Each message was still covered by its claim when the server took it: a
     # second sender could not have claimed (and sent) it meanwhile.
     assert all(left > 0 for left in mailbox.claim_left), mailbox.claim_left
+
+
+# --- the database cannot be reached ----------------------------------------------------
+
+
+def test_jobs_meeting_an_unreachable_database_log_one_line_then_recover(
+    session: Session, app: Flask, unreachable_app: Flask, mailbox: Mailbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scene = build_scene(session)
+    events.on_booking_created(session, [scene.book(session, scene.member_tr)], utcnow())
+    session.commit()
+    jobs.bind_app(unreachable_app)
+    with caplog.at_level(logging.INFO, logger="booking.jobs"):
+        assert jobs.send_outbox() == "database error"
+        assert jobs.send_outbox() == "database error"
+        assert jobs.escalate_pending() == 0
+        assert jobs.daily_digest("Europe/Istanbul") == 0
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 4
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in errors)
+    assert errors[0].getMessage().startswith("outbox: database error since ")
+    assert "will try again at the next run: OperationalError: " in errors[0].getMessage()
+    assert errors[2].getMessage().startswith("escalation: database error since ")
+    assert errors[3].getMessage().startswith("daily digest (Europe/Istanbul): database error")
+    assert len(mailbox) == 0
+
+    caplog.clear()
+    jobs.bind_app(app)  # the database is back
+    with caplog.at_level(logging.INFO, logger="booking.jobs"):
+        assert jobs.send_outbox().startswith("sent 2,")
+    assert [r.getMessage() for r in caplog.records] == [
+        "outbox: database reachable again", "outbox: sent 2, retrying 0, failed 0, skipped 0"]
+    assert len(mailbox) == 2
+
+
+@pytest.mark.parametrize("command", [
+    ["notifications", "send-due"], ["notifications", "escalate"], ["notifications", "digest"],
+])
+def test_commands_meeting_an_unreachable_database_fail_with_one_line(
+    unreachable_app: Flask, command: list[str]
+) -> None:
+    result = unreachable_app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: database unreachable or failing: OperationalError")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_the_scheduler_process_waits_for_the_database_then_sends(
+    session: Session, mailbox: Mailbox, smtp_port: int, database_url: str, tmp_path: Path
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the database appears by copying a SQLite file into place")
+    scene = build_scene(session)
+    events.on_booking_created(session, [scene.book(session, scene.member_tr,
+                                                   start=utcnow() + timedelta(days=5))], utcnow())
+    session.commit()
+    session.close()
+    db.engine.dispose()  # the last connection checkpoints the WAL into the file
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    shutil.copyfile(database_url.removeprefix("sqlite:///"), ready / "booking.sqlite3")
+    missing = tmp_path / "later" / "booking.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"],
+        cwd=ROOT, env=sender_env(f"sqlite:///{missing}", smtp_port),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
+    reader.start()
+    try:
+        assert eventually(lambda: any("database unreachable" in line for line in lines),
+                          timeout=60), lines
+        ready.rename(missing.parent)  # the database appears at once, whole
+        assert eventually(lambda: len(mailbox) == 2, timeout=60), "".join(lines)
+        time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
+    assert process.returncode == 0, output
+    assert "the scheduler waits and tries again in 5 s: OperationalError" in output
+    assert "job outbox-send: interval[0:01:00]" in output
+    assert "booking.jobs: outbox: sent 2, retrying 0, failed 0, skipped 0" in output
+    assert "Traceback" not in output
+    # APScheduler's two lines per run of every job are not repeated in the log.
+    assert "executed successfully" not in output and "Running job" not in output
+    assert "Scheduler stopped." in output
+
+
+def test_a_second_run_of_init_db_changes_nothing(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    second = runner.invoke(args=["init-db"])
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output
+    assert "Database at revision " in second.output
+

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from booking import jobs
 from booking.models import utcnow
@@ -28,6 +31,17 @@ def parse_now(value: str | None) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(current_app.config["DEFAULT_TIMEZONE"]))
     return moment.astimezone(UTC)
+
+
+@contextmanager
+def database_errors_as_messages() -> Iterator[None]:
+    """A database that cannot be reached ends a command with one line and exit code 1
+    (cron mails the line), not a traceback."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        click.echo(f"error: database unreachable or failing: {jobs.first_line(exc)}", err=True)
+        raise SystemExit(1) from exc
 
 
 NOW_OPTION = click.option(
@@ -51,7 +65,8 @@ def send_due_command(now_text: str | None, batch: int) -> None:
     from booking.notifications.sender import deliver_due
 
     try:
-        report = deliver_due(parse_now(now_text), batch=batch)
+        with database_errors_as_messages():
+            report = deliver_due(parse_now(now_text), batch=batch)
     finally:
         db.session.remove()
     click.echo(f"Outbox: {report}.")
@@ -64,7 +79,8 @@ def send_due_command(now_text: str | None, batch: int) -> None:
 def digest_command(now_text: str | None, timezone: str | None) -> None:
     """Enqueue today's staff digests (for cron: 07:30 in the centers' zone)."""
     jobs.bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
-    count = jobs.daily_digest(timezone=timezone, now=parse_now(now_text))
+    with database_errors_as_messages():
+        count = jobs.build_digest(timezone=timezone, now=parse_now(now_text))
     click.echo(f"Digest messages: {count}.")
 
 
@@ -74,7 +90,8 @@ def digest_command(now_text: str | None, timezone: str | None) -> None:
 def escalate_command(now_text: str | None) -> None:
     """Enqueue alerts for pending requests starting within 48 hours (cron: every 15 min)."""
     jobs.bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
-    count = jobs.escalate_pending(now=parse_now(now_text))
+    with database_errors_as_messages():
+        count = jobs.build_escalation(now=parse_now(now_text))
     click.echo(f"Escalation messages: {count}.")
 
 
@@ -86,13 +103,21 @@ def _stop(signum: int, _frame: FrameType | None) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the APScheduler jobs in the foreground until stopped (Ctrl-C or SIGTERM)."""
-    from booking.scheduler import build_scheduler
+    from booking.scheduler import build_when_database_answers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    scheduler = build_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+    # APScheduler logs two INFO lines for every run of every job (each minute):
+    # keep its warnings and errors, and let the jobs say when they did something.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        scheduler = build_when_database_answers(
+            current_app._get_current_object())  # type: ignore[attr-defined]
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+        return
     for job in scheduler.get_jobs():
         click.echo(f"job {job.id}: {job.trigger}")
-    signal.signal(signal.SIGTERM, _stop)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
