@@ -90,6 +90,25 @@ def is_overlap_violation(exc: BaseException) -> bool:
     return SQLITE_OVERLAP_MESSAGE in str(orig)
 
 
+def unique_constraint(exc: BaseException) -> str | None:
+    """The name of the unique constraint an IntegrityError reports, else None.
+
+    PostgreSQL names it; SQLite names the columns ("UNIQUE constraint failed:
+    rooms.center_id, rooms.name"), from which the naming convention's name
+    (``uq_rooms_center_id_name``) follows."""
+    if not isinstance(exc, IntegrityError):
+        return None
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":
+        return getattr(getattr(orig, "diag", None), "constraint_name", None)
+    message = str(orig)
+    prefix = "UNIQUE constraint failed: "
+    if not message.startswith(prefix):
+        return None
+    columns = [part.strip().split(".") for part in message[len(prefix):].split(",")]
+    return "uq_" + columns[0][0] + "_" + "_".join(column for _table, column in columns)
+
+
 def is_retryable(exc: BaseException) -> bool:
     """True for PostgreSQL deadlocks and serialisation failures, worth one retry."""
     if not isinstance(exc, DBAPIError):

@@ -20,10 +20,12 @@ from booking.models import (
     utcnow,
 )
 from booking.services import audit
-from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 from booking.text import turkish_casefold
 
 MIN_PASSWORD_LENGTH = 8
+ORGANIZATION_NAME_TAKEN = _l("Bu adla kayıtlı bir kuruluş var.")
+EMAIL_TAKEN = _l("Bu e-posta adresiyle bir hesap zaten var.")
 # A hash to compare against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -109,7 +111,7 @@ def create_user(
     if role == Role.STAFF and not list(center_ids):
         errors.append(FieldError("center_ids", STAFF_NEED_A_CENTER))
     if find_user_by_email(session, email) is not None:
-        errors.append(FieldError("email", _l("Bu e-posta adresiyle bir hesap zaten var.")))
+        errors.append(FieldError("email", EMAIL_TAKEN))
     if errors:
         raise RuleViolation(errors)
     user = User(
@@ -122,7 +124,8 @@ def create_user(
         centers=centers,
     )
     session.add(user)
-    session.flush()
+    with claiming({"uq_users_email": FieldError("email", EMAIL_TAKEN)}):
+        session.flush()
     audit.record(session, actor, "user", user.id, "create", details={"role": role.value})
     return user
 
@@ -201,7 +204,7 @@ def register_organization(
     if not org_name:
         errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
     elif organization_name_taken(session, org_name):
-        errors.append(FieldError("organization.name", _l("Bu adla kayıtlı bir kuruluş var.")))
+        errors.append(FieldError("organization.name", ORGANIZATION_NAME_TAKEN))
     try:
         org_kind = OrganizationKind(kind)
     except ValueError:
@@ -215,7 +218,7 @@ def register_organization(
     if not (user_name or "").strip():
         errors.append(FieldError("user.name", _l("Ad gerekli.")))
     if find_user_by_email(session, user_email) is not None:
-        errors.append(FieldError("user.email", _l("Bu e-posta adresiyle bir hesap zaten var.")))
+        errors.append(FieldError("user.email", EMAIL_TAKEN))
     if errors:
         raise RuleViolation(errors)
     organization = Organization(
@@ -227,7 +230,9 @@ def register_organization(
         is_verified=False,
     )
     session.add(organization)
-    session.flush()
+    with claiming({"uq_organizations_name": FieldError("organization.name",
+                                                       ORGANIZATION_NAME_TAKEN)}):
+        session.flush()
     user = User(
         email=user_email,
         name=user_name.strip(),
@@ -237,7 +242,8 @@ def register_organization(
         language=language if language in ("tr", "en") else "tr",
     )
     session.add(user)
-    session.flush()
+    with claiming({"uq_users_email": FieldError("user.email", EMAIL_TAKEN)}):
+        session.flush()
     audit.record(session, user, "organization", organization.id, "register")
     return Registration(organization, user)
 

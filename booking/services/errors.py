@@ -1,9 +1,15 @@
 """Domain exceptions, mapped to HTTP in one place per blueprint family."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from booking.database import unique_constraint
 
 
 class DomainError(Exception):
@@ -83,3 +89,20 @@ class SkippedOccurrence:
     end: datetime
     reason: Any = ""
     conflicts: list[Interval] = field(default_factory=list)
+
+
+@contextmanager
+def claiming(errors: Mapping[str, FieldError]) -> Iterator[None]:
+    """Around the flush that writes a name which must be unique: a services'
+    check sees only committed rows, so two requests can both pass it (on
+    PostgreSQL) and the database refuses the second write. That refusal becomes
+    the field error the check gives (``errors`` maps unique constraint names,
+    ``uq_<table>_<columns>``, to it) instead of a server error. The caller's
+    transaction must then be rolled back, as after any RuleViolation."""
+    try:
+        yield
+    except IntegrityError as exc:
+        error = errors.get(unique_constraint(exc) or "")
+        if error is None:
+            raise
+        raise RuleViolation([error]) from None

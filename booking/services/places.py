@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from booking.models import FEATURES, Booking, BookingStatus, Center, Room, User, utcnow
 from booking.services import audit
-from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
 DEFAULT_TIMEZONE = "Europe/Istanbul"
 MAX_NAME = 200
@@ -102,6 +102,13 @@ def _check_int(values: dict[str, Any], key: str, low: int, high: int,
     return True
 
 
+CENTER_NAME_TAKEN = _l("Bu adla bir merkez zaten var.")
+ROOM_NAME_TAKEN = _l("Bu merkezde bu adla bir salon zaten var.")
+# A name another admin saved between the check and the write (see ``claiming``).
+CENTER_NAME = {"uq_centers_name": FieldError("name", CENTER_NAME_TAKEN)}
+ROOM_NAME = {"uq_rooms_center_id_name": FieldError("name", ROOM_NAME_TAKEN)}
+
+
 def _name_taken(session: Session, rows: Select[Any], name: str, own_id: int | None) -> bool:
     """Names compare without case in Python: SQLite's lower() knows only ASCII,
     and "Üsküdar" must clash with "üsküdar". Centers and rooms are few."""
@@ -120,7 +127,7 @@ def _validate_center(session: Session, values: dict[str, Any], center_id: int | 
         errors.append(FieldError("is_active", _l("Doğru ya da yanlış olmalı.")))
     if values["name"] and _name_taken(session, select(Center.id, Center.name), values["name"],
                                       center_id):
-        errors.append(FieldError("name", _l("Bu adla bir merkez zaten var.")))
+        errors.append(FieldError("name", CENTER_NAME_TAKEN))
     if errors:
         raise RuleViolation(errors)
 
@@ -160,7 +167,7 @@ def _validate_room(session: Session, values: dict[str, Any], center_id: int,
     if values["name"] and _name_taken(
             session, select(Room.id, Room.name).where(Room.center_id == center_id),
             values["name"], room_id):
-        errors.append(FieldError("name", _l("Bu merkezde bu adla bir salon zaten var.")))
+        errors.append(FieldError("name", ROOM_NAME_TAKEN))
     if errors:
         raise RuleViolation(errors)
 
@@ -227,7 +234,8 @@ def create_center(session: Session, actor: User | None, *, name: str,
     now = now or utcnow()
     center = Center(**values, created_at=now, updated_at=now)
     session.add(center)
-    session.flush()
+    with claiming(CENTER_NAME):
+        session.flush()
     audit.record(session, actor, "center", center.id, "create", at=now,
                  details={"name": center.name, "timezone": center.timezone})
     return center
@@ -249,7 +257,8 @@ def update_center(session: Session, actor: User | None, center_id: int, *,
         for key in changed:
             setattr(center, key, values[key])
         center.updated_at = now
-        session.flush()
+        with claiming(CENTER_NAME):
+            session.flush()
         audit.record(session, actor, "center", center.id, "update", at=now, details=changed)
     return center
 
@@ -272,7 +281,8 @@ def create_room(session: Session, actor: User | None, *, center_id: int, name: s
     room = Room(center=center, **values, created_at=now, updated_at=now)
     room.features = features
     session.add(room)
-    session.flush()
+    with claiming(ROOM_NAME):
+        session.flush()
     audit.record(session, actor, "room", room.id, "create", at=now,
                  details={"center_id": center.id, "name": room.name, "capacity": room.capacity})
     return room
@@ -297,6 +307,7 @@ def update_room(session: Session, actor: User | None, room_id: int, *,
         for key in changed:
             setattr(room, key, values[key])
         room.updated_at = now
-        session.flush()
+        with claiming(ROOM_NAME):
+            session.flush()
         audit.record(session, actor, "room", room.id, "update", at=now, details=changed)
     return room

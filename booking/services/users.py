@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
 from booking.services import accounts, audit
-from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
+from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
 
 def update_user(session: Session, actor: User, user_id: int, *, role: Role | str,
@@ -82,7 +81,7 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     if not name:
         errors.append(FieldError("name", _l("Kuruluş adı gerekli.")))
     elif accounts.organization_name_taken(session, name, organization.id):
-        errors.append(FieldError("name", _l("Bu adla kayıtlı bir kuruluş var.")))
+        errors.append(FieldError("name", accounts.ORGANIZATION_NAME_TAKEN))
     try:
         org_kind = OrganizationKind(kind)
     except ValueError:
@@ -106,11 +105,8 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     for key, value in values.items():
         setattr(organization, key, value)
     organization.updated_at = now
-    try:
+    with claiming({"uq_organizations_name": FieldError("name", accounts.ORGANIZATION_NAME_TAKEN)}):
         session.flush()
-    except IntegrityError:
-        # Another request took the name between the check and the write.
-        raise RuleViolation([FieldError("name", _l("Bu adla kayıtlı bir kuruluş var."))]) from None
     audit.record(session, actor, "organization", organization.id, "update", at=now,
                  details=changed)
     return organization

@@ -1,0 +1,103 @@
+"""Two requests claiming the same unique name at once (a double-clicked
+"register" button, two admins typing the same center): the services check
+names before writing, but on PostgreSQL both checks can pass before either
+commits. The database's unique constraint then refuses the second write, and
+the second requester gets the same field error the check gives, never a 500."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from booking.extensions import db
+from booking.models import Center, Organization, User
+from booking.services import accounts, places
+from booking.services.errors import RuleViolation
+from tests.scene import build_scene
+
+WRITERS = 6
+
+
+def _race(app, work: Callable[[int], object]) -> list[str]:
+    """Run ``work`` in WRITERS threads released together; each outcome is "ok"
+    or the fields of the RuleViolation it raised (anything else fails the test)."""
+    barrier = threading.Barrier(WRITERS)
+    results: list[str] = []
+    guard = threading.Lock()
+
+    def worker(i: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                work(i)
+                db.session.commit()
+                outcome = "ok"
+            except RuleViolation as exc:
+                db.session.rollback()
+                outcome = ",".join(sorted(e.field for e in exc.errors))
+            except Exception as exc:  # noqa: BLE001 - reported, fails the assertion
+                db.session.rollback()
+                outcome = f"{type(exc).__name__}: {exc}"
+            finally:
+                db.session.remove()
+        with guard:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _register(i: int, org_name: str, user_email: str) -> None:
+    accounts.register_organization(
+        db.session, org_name=org_name, kind="association", org_email=f"dernek{i}@example.org",
+        user_name=f"Kurucu {i}", user_email=user_email, password="uzun-bir-parola-123")
+
+
+def test_registering_one_organisation_name_twice_at_once_gives_a_field_error(app):
+    results = _race(app, lambda i: _register(i, "Çifte Tık Derneği", f"kurucu{i}@example.org"))
+    assert sorted(results) == ["ok"] + ["organization.name"] * (WRITERS - 1), results
+    with app.app_context():
+        assert db.session.query(Organization).filter_by(name="Çifte Tık Derneği").count() == 1
+
+
+def test_registering_one_e_mail_twice_at_once_gives_a_field_error(app):
+    results = _race(app, lambda i: _register(i, f"Dernek {i}", "ayni@example.org"))
+    assert sorted(results) == ["ok"] + ["user.email"] * (WRITERS - 1), results
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="ayni@example.org").count() == 1
+
+
+def test_two_admins_adding_the_same_center_or_room_get_a_field_error(app):
+    with app.app_context():
+        scene = build_scene(db.session)
+        admin_id, center_id = scene.admin.id, scene.center.id
+        db.session.commit()
+
+    def center(i: int) -> None:
+        places.create_center(db.session, db.session.get(User, admin_id), name="Yeni Merkez")
+
+    def room(i: int) -> None:
+        places.create_room(db.session, db.session.get(User, admin_id), center_id=center_id,
+                           name="Yeni Salon", capacity=20)
+
+    assert sorted(_race(app, center)) == ["name"] * (WRITERS - 1) + ["ok"]
+    assert sorted(_race(app, room)) == ["name"] * (WRITERS - 1) + ["ok"]
+    with app.app_context():
+        assert db.session.query(Center).filter_by(name="Yeni Merkez").count() == 1
+
+
+def test_creating_one_user_e_mail_twice_at_once_gives_a_field_error(app):
+    with app.app_context():
+        scene = build_scene(db.session)
+        admin_id, org_id = scene.admin.id, scene.org.id
+        db.session.commit()
+
+    def create(i: int) -> None:
+        accounts.create_user(db.session, db.session.get(User, admin_id), email="yeni@example.org",
+                             name=f"Yeni {i}", password="uzun-bir-parola-123",
+                             organization_id=org_id)
+
+    assert sorted(_race(app, create)) == ["email"] * (WRITERS - 1) + ["ok"]
