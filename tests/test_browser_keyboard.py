@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from booking.models import Booking, BookingStatus, Closure, utcnow
+from booking.models import Booking, BookingStatus, Closure, Organization, utcnow
 from tests.browser_support import (  # noqa: F401 - the *_fixture names are fixtures
     Live,
     assert_accessible,
@@ -158,3 +158,75 @@ def test_a_page_without_a_message_keeps_the_usual_start_and_the_skip_link(
     assert _focused(page)["tag"] == "BODY"
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="İçeriğe geç")).to_be_focused()
+
+
+def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
+                                                     scene: Scene) -> None:
+    page.goto("/")
+    page.get_by_label("Dil", exact=True).select_option("en")
+    page.get_by_role("button", name="Dili değiştir").click()
+    page.goto("/register")
+    expect(page).to_have_title("Register an organisation · Civil Society Centers")
+    page.get_by_label("Organisation name").focus()
+    page.keyboard.type("Yelken Gençlik Kulübü")
+    page.get_by_label("Organisation e-mail address").focus()
+    page.keyboard.type("yelken@")
+    page.get_by_label("Your full name").focus()
+    page.keyboard.type("Ece Su")
+    page.get_by_label("Your e-mail address").focus()
+    page.keyboard.type("ece@yelken.example.org")
+    for label in ("Password", "Password (again)"):
+        page.get_by_label(label, exact=True).focus()
+        page.keyboard.type(PASSWORD)
+    _enter(page)
+    # The title says it failed; the summary is focused and leads to the field.
+    expect(page).to_have_title(re.compile("^Error: Register an organisation"))
+    assert _focused(page)["text"].startswith("⚠ Not sent:")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Organisation e-mail address")).to_be_focused()
+    expect(page.get_by_label("Your full name")).to_have_value("Ece Su")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("info@yelken.example.org")
+    for label in ("Password", "Password (again)"):
+        page.get_by_label(label, exact=True).focus()
+        page.keyboard.type(PASSWORD)
+    _enter(page)
+    assert _focused(page)["text"].startswith("✓ Your registration was received.")
+
+    with database(live.app) as session:
+        session.scalar(select(Organization).where(
+            Organization.name == "Yelken Gençlik Kulübü")).is_verified = True
+        session.commit()
+
+    # A free hour of the room's week, reached with Tab, opens the filled-in form.
+    start = ahead(8, 10)
+    while start.weekday() >= 5:
+        start += timedelta(days=1)
+    page.goto(f"/rooms/{scene.room.id}?week={start.date().isoformat()}")
+    when = f"{start.strftime('%-d %B')}, 10:00"
+    _tab_to(page, lambda f: f["tag"] == "A" and "request:" in f["text"]
+            and f["text"].endswith(f" {when}"), limit=200)
+    _enter(page)
+    expect(page.get_by_label("Start time")).to_have_value("10:00")
+    page.get_by_label("Title", exact=True).focus()
+    page.keyboard.type("Sailing club meeting")
+    page.get_by_label("Expected number of attendees").focus()
+    page.keyboard.type("12")
+    _tab_to(page, lambda f: f["text"] == "Send request")
+    _enter(page)
+    assert _focused(page)["text"].startswith("✓ Your request was received")
+
+    # The calendar link: the section is focused, described by a message that
+    # speaks of no old link (this is the first one).
+    page.goto("/profile")
+    page.get_by_role("button", name="Create a calendar link").focus()
+    _enter(page)
+    focused = _focused(page)
+    assert focused["id"] == "feed"
+    message = page.locator(f"#{focused['describedby']}")
+    expect(message).to_have_text(re.compile("Your calendar link is ready"))
+    expect(message).not_to_contain_text("old link")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Calendar address")).to_be_focused()
+    assert_accessible(page)
