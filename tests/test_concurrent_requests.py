@@ -1,17 +1,20 @@
-"""Two requests claiming the same unique name at once (a double-clicked
+"""Requests that race for the same thing outside the booking engine.
+
+Two requests claiming the same unique name at once (a double-clicked
 "register" button, two admins typing the same center): the services check
 names before writing, but on PostgreSQL both checks can pass before either
 commits. The database's unique constraint then refuses the second write, and
-the second requester gets the same field error the check gives, never a 500."""
+the second requester gets the same field error the check gives, never a 500.
+A password reset link is spent once, even when submitted twice at once."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
 from booking.extensions import db
-from booking.models import Center, Organization, User
-from booking.services import accounts, places
-from booking.services.errors import RuleViolation
+from booking.models import Center, Organization, User, utcnow
+from booking.services import accounts, passwords, places
+from booking.services.errors import NotFound, RuleViolation
 from tests.scene import build_scene
 
 WRITERS = 6
@@ -34,6 +37,9 @@ def _race(app, work: Callable[[int], object]) -> list[str]:
             except RuleViolation as exc:
                 db.session.rollback()
                 outcome = ",".join(sorted(e.field for e in exc.errors))
+            except NotFound:
+                db.session.rollback()
+                outcome = "NotFound"
             except Exception as exc:  # noqa: BLE001 - reported, fails the assertion
                 db.session.rollback()
                 outcome = f"{type(exc).__name__}: {exc}"
@@ -101,3 +107,22 @@ def test_creating_one_user_e_mail_twice_at_once_gives_a_field_error(app):
                              organization_id=org_id)
 
     assert sorted(_race(app, create)) == ["email"] * (WRITERS - 1) + ["ok"]
+
+
+def test_a_password_reset_link_submitted_twice_at_once_is_spent_once(app):
+    with app.app_context():
+        scene = build_scene(db.session)
+        issued = passwords.request_reset(db.session, scene.member.email, utcnow())
+        db.session.commit()
+        member_id = scene.member.id
+
+    def reset(i: int) -> None:
+        passwords.reset_password(db.session, issued.secret, f"yeni-parola-{i}-uzun", utcnow())
+
+    results = _race(app, reset)
+    assert sorted(results) == ["NotFound"] * (WRITERS - 1) + ["ok"], results
+    with app.app_context():
+        email = db.session.get(User, member_id).email
+        signs_in = [i for i in range(WRITERS)
+                    if accounts.authenticate(db.session, email, f"yeni-parola-{i}-uzun")]
+        assert len(signs_in) == 1

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.models import PasswordResetToken, User
 from booking.services import accounts, audit
 from booking.services.errors import NotFound
 
 RESET_LIFETIME = timedelta(hours=1)
+INVALID_LINK = _l("Bu parola sıfırlama bağlantısı geçersiz ya da süresi dolmuş.")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def _live_token(session: Session, secret: str, now: datetime) -> PasswordResetTo
         PasswordResetToken.token_hash == hash_secret(secret or "")))
     if token is None or token.used_at is not None or token.expires_at <= now \
             or not token.user.is_active:
-        raise NotFound(_l("Bu parola sıfırlama bağlantısı geçersiz ya da süresi dolmuş."))
+        raise NotFound(INVALID_LINK)
     return token
 
 
@@ -67,9 +69,21 @@ def check_reset(session: Session, secret: str, now: datetime) -> User:
 
 
 def reset_password(session: Session, secret: str, new_password: str, now: datetime) -> User:
-    """Set a new password with a live secret, which is then spent."""
+    """Set a new password with a live secret, which is then spent.
+
+    Spent by one guarded UPDATE before the password changes: of two submissions
+    of one link at once, the second waits for the first and then finds the
+    secret used (a read-then-write would let both through on PostgreSQL)."""
     token = _live_token(session, secret, now)
+    spent = session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        raise NotFound(INVALID_LINK)
+    set_committed_value(token, "used_at", now)
     accounts.change_password(session, token.user, new_password)
-    token.used_at = now
     audit.record(session, token.user, "user", token.user.id, "password_reset", at=now)
     return token.user
