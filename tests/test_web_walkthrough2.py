@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.models import Booking, BookingStatus, utcnow
+from booking.models import Booking, BookingStatus, OutboxMessage, OutboxStatus, utcnow
 from tests.factories import make_booking
 from tests.scene import Scene
 from tests.web_support import ahead, approved_booking, booking_form, database, login, scene_for
@@ -209,3 +209,29 @@ def test_a_page_sent_back_with_errors_says_so_in_its_title(app: Flask, client: F
     login(client, scene.member)
     client.post("/language", data={"language": "en", "next": "/profile"})
     assert title(client.post("/profile/password", data={})).startswith("Error: Profile")
+
+
+def test_a_members_booking_leads_back_to_the_list_by_the_menus_name(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """The menu said "Rezervasyonlarımız", the way back from a booking "Rezervasyonlar"."""
+    with database(app) as session:
+        booking = make_booking(session, session.merge(scene.room), ahead(4, 10), 60,
+                               organization=session.merge(scene.org))
+        session.commit()
+        booking_id = booking.id
+    login(client, scene.member)
+    html = _text(client.get(f"/bookings/{booking_id}"))
+    assert '<p class="breadcrumb"><a href="/bookings">Rezervasyonlarımız</a></p>' in html
+
+
+def test_the_outbox_table_has_a_caption(app: Flask, client: FlaskClient, scene: Scene) -> None:
+    with database(app) as session:
+        session.add(OutboxMessage(
+            kind="reminder", booking_id=None, recipient="uye@example.org", language="tr",
+            due_at=utcnow(), dedupe_key="caption-test", context={},
+            status=OutboxStatus.FAILED, attempts=5, next_attempt_at=utcnow(), last_error="550"))
+        session.commit()
+    login(client, scene.admin)
+    html = _text(client.get("/admin/outbox/?status=failed"))
+    assert "uye@example.org" in html
+    assert '<caption class="visually-hidden">E-posta kuyruğu</caption>' in html
