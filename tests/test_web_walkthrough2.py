@@ -235,3 +235,23 @@ def test_the_outbox_table_has_a_caption(app: Flask, client: FlaskClient, scene: 
     html = _text(client.get("/admin/outbox/?status=failed"))
     assert "uye@example.org" in html
     assert '<caption class="visually-hidden">E-posta kuyruğu</caption>' in html
+
+
+def test_approving_names_the_requests_it_rejected_automatically(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """The overlapping requests vanished from the queue without a word."""
+    with database(app) as session:
+        room = session.merge(scene.room)
+        chosen = make_booking(session, room, ahead(6, 10), 120, organization=session.merge(
+            scene.org), title="Seçilen talep")
+        make_booking(session, room, ahead(6, 11), 60, organization=session.merge(
+            scene.other_org), title="Çakışan talep")
+        make_booking(session, room, ahead(6, 15), 60, organization=session.merge(
+            scene.other_org), title="Uzak talep")
+        session.commit()
+        chosen_id = chosen.id
+    login(client, scene.staff)
+    html = _text(client.post(f"/staff/bookings/{chosen_id}/approve", follow_redirects=True))
+    assert "“Seçilen talep” onaylandı." in html
+    assert "Çakışan 1 talep otomatik reddedildi: “Çakışan talep”." in html
+    assert "Uzak talep”." not in html.split("otomatik reddedildi")[1].split("</div>")[0]

@@ -91,6 +91,7 @@ def _managed_booking(booking_id: int) -> Booking:
 def approve(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     if ConfirmForm().validate_on_submit():
+        rivals = _pending_around(booking)
         try:
             booking_service.approve_booking(db.session, current_user, booking.id, now())
         except BookingConflict as exc:
@@ -102,7 +103,27 @@ def approve(booking_id: int) -> Any:
         else:
             db.session.commit()
             flash(gettext("“%(title)s” onaylandı.", title=booking.title), "ok")
+            rejected = [title for rival_id, title in rivals
+                        if db.session.get(Booking, rival_id).status == BookingStatus.REJECTED]
+            if rejected:
+                # They leave the queue: say so, or they seem to vanish.
+                flash(ngettext("Çakışan %(num)d talep otomatik reddedildi: %(titles)s.",
+                               "Çakışan %(num)d talep otomatik reddedildi: %(titles)s.",
+                               len(rejected), titles=", ".join(f"“{t}”" for t in rejected)),
+                      "ok")
     return redirect(url_for("staff.queue"))
+
+
+def _pending_around(booking: Booking) -> list[tuple[int, str]]:
+    """Other pending requests of the room near this one's time (buffer
+    included): those its approval may reject. (id, title) pairs."""
+    pad = timedelta(minutes=booking.room.buffer_minutes)
+    rows = db.session.execute(
+        select(Booking.id, Booking.title).where(
+            Booking.room_id == booking.room_id, Booking.id != booking.id,
+            Booking.status == BookingStatus.PENDING,
+            Booking.start_at < booking.end_at + pad, Booking.end_at > booking.start_at - pad))
+    return [(row.id, row.title) for row in rows]
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
