@@ -255,3 +255,20 @@ def test_approving_names_the_requests_it_rejected_automatically(
     assert "“Seçilen talep” onaylandı." in html
     assert "Çakışan 1 talep otomatik reddedildi: “Çakışan talep”." in html
     assert "Uzak talep”." not in html.split("otomatik reddedildi")[1].split("</div>")[0]
+
+
+def test_buttons_repeated_on_every_row_name_their_row(app: Flask, client: FlaskClient,
+                                                      scene: Scene) -> None:
+    """A screen reader's list of buttons read "Kaydet", "Kaydet", "Kaydet"…"""
+    _past_event(app, scene)
+    login(client, scene.staff)
+    html = _text(client.get("/staff/attendance"))
+    assert 'Kaydet<span class="visually-hidden">: Dünkü panel</span></button>' in html
+    html = _text(client.get("/staff/closures"))
+    assert (f'Tatilleri ekle<span class="visually-hidden">: {scene.center.name}</span>'
+            '</button>') in html
+    day = ahead(9, 0).date().isoformat()
+    client.post("/staff/closures", data={"room_id": scene.room.id, "start_date": day,
+                                         "end_date": day, "reason": "Bakım"})
+    html = _text(client.get("/staff/closures"))
+    assert re.search(r'Sil<span class="visually-hidden">: Bakım, Toplantı Salonu, \d', html)
