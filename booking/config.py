@@ -125,6 +125,13 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     app.config["REMINDER_OFFSETS_MINUTES"] = reminder_offsets(app.config["REMINDER_OFFSETS"])
     if int(app.config["OUTBOX_MAX_ATTEMPTS"]) < 1:
         raise ValueError("OUTBOX_MAX_ATTEMPTS must be at least 1")
+    if app.config["SECRET_KEY"] == DEFAULTS["SECRET_KEY"] and not app.config.get("TESTING"):
+        # Anyone can sign a session cookie with the published development key.
+        app.logger.warning(
+            "SECRET_KEY is the development default: fine on your own machine, but set "
+            "a long random value in instance/config.py or BOOKING_SECRET_KEY before "
+            "anyone else can reach this server (docs/configuration.md)"
+        )
     app.config["LANGUAGE_CODES"] = [
         code.strip() for code in str(app.config["LANGUAGES"]).split(",") if code.strip()
     ]

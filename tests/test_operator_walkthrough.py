@@ -68,6 +68,20 @@ def test_outbox_max_attempts_is_a_documented_checked_setting(app: Flask) -> None
         create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "OUTBOX_MAX_ATTEMPTS": 0})
 
 
+def test_the_development_secret_key_is_named_in_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("BOOKING_SECRET_KEY", raising=False)
+    with caplog.at_level(logging.WARNING):
+        create_app({"DATABASE_URL": "sqlite://"})
+    assert any("SECRET_KEY is the development default" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 64})
+        create_app({"DATABASE_URL": "sqlite://", "TESTING": True})
+    assert not [r for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+
+
 def test_every_setting_read_by_the_code_is_documented() -> None:
     from booking.config import DEFAULTS
 
