@@ -5,15 +5,18 @@ Two requests claiming the same unique name at once (a double-clicked
 names before writing, but on PostgreSQL both checks can pass before either
 commits. The database's unique constraint then refuses the second write, and
 the second requester gets the same field error the check gives, never a 500.
-A password reset link is spent once, even when submitted twice at once."""
+A password reset link is spent once, even when submitted twice at once, and
+two "new calendar link" clicks at once leave one working link."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
+from sqlalchemy import select
+
 from booking.extensions import db
-from booking.models import Center, Organization, User, utcnow
-from booking.services import accounts, passwords, places
+from booking.models import Center, FeedToken, Organization, User, utcnow
+from booking.services import accounts, feeds, passwords, places
 from booking.services.errors import NotFound, RuleViolation
 from tests.scene import build_scene
 
@@ -126,3 +129,23 @@ def test_a_password_reset_link_submitted_twice_at_once_is_spent_once(app):
         signs_in = [i for i in range(WRITERS)
                     if accounts.authenticate(db.session, email, f"yeni-parola-{i}-uzun")]
         assert len(signs_in) == 1
+
+
+def test_two_new_calendar_links_at_once_leave_one_working_link(app):
+    with app.app_context():
+        scene = build_scene(db.session)
+        member_id, org_id = scene.member.id, scene.org.id
+        db.session.commit()
+    secrets: list[str] = []
+
+    def issue(i: int) -> None:
+        issued = feeds.issue_token(db.session, db.session.get(User, member_id),
+                                   organization_id=org_id, now=utcnow())
+        secrets.append(issued.token)
+
+    assert _race(app, issue) == ["ok"] * WRITERS
+    with app.app_context():
+        live = db.session.scalars(select(FeedToken).where(
+            FeedToken.organization_id == org_id, FeedToken.revoked_at.is_(None))).all()
+        assert len(live) == 1
+        assert live[0].token_hash in {feeds.hash_token(secret) for secret in secrets}

@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
+from booking.database import reads_under_lock
 from booking.ical import feed_language, texts
 from booking.models import (
     AuditEntry,
@@ -254,6 +255,17 @@ def _owner_filter(organization_id: int | None, user_id: int | None) -> ColumnEle
     return and_(FeedToken.user_id == user_id, FeedToken.organization_id.is_(None))
 
 
+def _lock_owner(session: Session, organization_id: int | None, user_id: int | None) -> None:
+    """Serialise changes of one owner's feed tokens (PostgreSQL: lock the owner's
+    row), so that two "new link" clicks at once leave one live token, not two:
+    the second waits, then revokes the token the first just issued."""
+    if not reads_under_lock(session):
+        return  # SQLite: BEGIN IMMEDIATE already serialised the transaction
+    owner = Organization if organization_id is not None else User
+    owner_id = organization_id if organization_id is not None else user_id
+    session.execute(select(owner.id).where(owner.id == owner_id).with_for_update())
+
+
 def revoke_tokens(
     session: Session,
     actor: User,
@@ -264,6 +276,7 @@ def revoke_tokens(
 ) -> int:
     """Revoke every live feed token of an organisation or a staff member."""
     _check_owner(session, actor, organization_id, user_id)
+    _lock_owner(session, organization_id, user_id)
     live = session.scalars(
         select(FeedToken).where(
             _owner_filter(organization_id, user_id), FeedToken.revoked_at.is_(None)
