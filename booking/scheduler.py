@@ -83,10 +83,13 @@ def digest_catch_up(zone: str, now: datetime) -> datetime | None:
     return None
 
 
-def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
+def build_scheduler(
+    app: Flask, *, background: bool = False, zones: list[str] | None = None
+) -> BaseScheduler:
     """A scheduler with the sender, the escalation and one 07:30 digest per center zone.
 
     A center added later in a new time zone needs a restart of the scheduler.
+    ``zones`` defaults to ``digest_zones(app)``.
     """
     jobs.bind_app(app)
     scheduler_class = BackgroundScheduler if background else BlockingScheduler
@@ -108,7 +111,7 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
         **JOB_OPTIONS,
     )
     now = datetime.now(UTC)
-    for zone in digest_zones(app):
+    for zone in digest_zones(app) if zones is None else zones:
         catch_up = digest_catch_up(zone, now)
         scheduler.add_job(
             "booking.jobs:daily_digest",
@@ -133,11 +136,13 @@ def build_when_database_answers(
     """
     while True:
         try:
-            return build_scheduler(app)
+            zones = digest_zones(app)  # the only database read of the set-up
         except (OperationalError, InterfaceError) as exc:
             log.error("database unreachable, the scheduler waits and tries again in %s s: %s",
                       retry_seconds, jobs.first_line(exc))
             clock.sleep(retry_seconds)
+            continue
+        return build_scheduler(app, zones=zones)
 
 
 def should_start_embedded(app: Flask) -> bool:

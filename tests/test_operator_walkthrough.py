@@ -250,6 +250,8 @@ def test_the_scheduler_process_waits_for_the_database_then_sends(
     assert process.returncode == 0, output
     assert "the scheduler waits and tries again in 5 s: OperationalError" in output
     assert "job outbox-send: interval[0:01:00]" in output
+    # The jobs are set up once, when the database answers, not on every try.
+    assert output.count("Adding job tentatively") == 3
     assert "booking.jobs: outbox: sent 2, retrying 0, failed 0, skipped 0" in output
     assert "Traceback" not in output
     # APScheduler's two lines per run of every job are not repeated in the log.
