@@ -114,6 +114,7 @@ def test_a_staff_members_day_by_keyboard_lands_the_focus_on_each_answer(
     expect(box).to_be_focused()
     expect(box).to_have_value("400")
     expect(box).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
     page.keyboard.press("Control+A")
     page.keyboard.type("28")
     _enter(page)

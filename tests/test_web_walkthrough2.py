@@ -272,3 +272,10 @@ def test_buttons_repeated_on_every_row_name_their_row(app: Flask, client: FlaskC
                                          "end_date": day, "reason": "Bakım"})
     html = _text(client.get("/staff/closures"))
     assert re.search(r'Sil<span class="visually-hidden">: Bakım, Toplantı Salonu, \d', html)
+
+
+def test_the_report_title_is_built_like_every_other_page_title(client: FlaskClient,
+                                                               scene: Scene) -> None:
+    login(client, scene.staff)
+    html = _text(client.get("/reports/?year=2029"))
+    assert "<title>2029 yılı raporu · Sivil Toplum Merkezleri</title>" in html
