@@ -42,6 +42,8 @@ def scene(live: Live) -> Scene:
                      title="Yeşil şehir toplantısı")
         make_booking(session, room, utcnow() - timedelta(hours=5), 60, BookingStatus.APPROVED,
                      organization=org, title="Dünkü panel", expected_attendees=30)
+        make_booking(session, room, utcnow() - timedelta(days=3), 60, BookingStatus.APPROVED,
+                     organization=other, title="Geçen haftaki atölye", expected_attendees=15)
         session.commit()
     return scene
 
@@ -118,12 +120,25 @@ def test_a_staff_members_day_by_keyboard_lands_the_focus_on_each_answer(
     page.keyboard.press("Control+A")
     page.keyboard.type("28")
     _enter(page)
-    # The row it was recorded on is focused and described by the confirmation.
+    # The confirmation is focused, just above the next event still to record.
+    assert _focused(page)["text"].endswith("“Dünkü panel” için katılım kaydedildi.")
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Geçen haftaki atölye"
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gelen kişi sayısı: Geçen haftaki atölye")).to_be_focused()
+    page.keyboard.type("14")
+    _enter(page)
+    # A correction returns to its row, described by the confirmation.
+    box = page.get_by_label("Gelen kişi sayısı: Dünkü panel")
+    box.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("29")
+    _enter(page)
     focused = _focused(page)
     assert focused["tag"] == "TR" and focused["id"].startswith("booking-")
     message = page.locator(f"#{focused['describedby']}")
     expect(message).to_contain_text("“Dünkü panel” için katılım kaydedildi.")
-    expect(page.locator(f"#{focused['id']}")).to_contain_text("Kaydedildi")
+    expect(page.locator(f"#{focused['id']}")).to_contain_text("Dünkü panel")
 
     # A closure: sent empty, the summary is focused and each link reaches its field.
     page.goto("/staff/closures")

@@ -87,6 +87,20 @@ def test_a_refused_attendance_keeps_the_number_typed_and_says_why_on_its_row(
     response = client.post(f"/staff/bookings/{booking_id}/attendance",
                            data={"actual_attendees": "35"})
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/attendance")
+
+
+def test_a_first_count_returns_to_the_next_event_and_a_correction_to_its_row(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """Recorded, a row moves down among the recorded ones: the page used to open
+    there, far from the next event still to record (unrecorded come first)."""
+    booking_id = _past_event(app, scene)
+    login(client, scene.staff)
+    response = client.post(f"/staff/bookings/{booking_id}/attendance",
+                           data={"actual_attendees": "35"})
+    assert response.headers["Location"].endswith("/staff/attendance")
+    response = client.post(f"/staff/bookings/{booking_id}/attendance",
+                           data={"actual_attendees": "36"})
     assert response.headers["Location"].endswith(f"/staff/attendance#booking-{booking_id}")
 
 

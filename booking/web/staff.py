@@ -205,10 +205,12 @@ def attendance() -> tuple[str, int]:
 @staff_required
 def record_attendance(booking_id: int) -> Any:
     """Record one event's attendance; a refused number comes back on its row,
-    as typed, with the reason next to it (not as a message at the top)."""
+    as typed, with the reason next to it (not as a message at the top). A
+    correction returns to its row; a first count to the next one to record."""
     booking = _managed_booking(booking_id)
     form = AttendanceForm()
     typed = request.form.get("actual_attendees", "")
+    correction = booking.actual_attendees is not None
     if not form.validate_on_submit():
         message = next((str(m) for errors in form.errors.values() for m in errors),
                        gettext("Bir tam sayı girin."))
@@ -223,7 +225,12 @@ def record_attendance(booking_id: int) -> Any:
         return _attendance_page((db.session.get(Booking, booking_id), str(message), typed))
     db.session.commit()
     flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
-    return redirect(url_for("staff.attendance") + f"#booking-{booking.id}")
+    if correction:
+        return redirect(url_for("staff.attendance") + f"#booking-{booking.id}")
+    # A first count moves its row down among the recorded ones; the page opens
+    # at the top instead, where the message sits just above the next event
+    # still to record (unrecorded ones come first).
+    return redirect(url_for("staff.attendance"))
 
 
 # --- closures ----------------------------------------------------------------
