@@ -56,6 +56,7 @@ from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import check_request_fields, check_times
 
 MAX_REASON = 2000
+ALREADY_REQUESTED = _l("Kuruluşunuzun bu salon ve saat için bekleyen bir talebi zaten var.")
 MAX_ATTENDANCE = 100_000
 
 
@@ -256,10 +257,19 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     conflicts: list[Interval] = []
     first_conflict: tuple[datetime, datetime] | None = None
     tz = room.center.tz
+    # A request the organisation already has pending for the very same time is
+    # a second click or a client's retry, not a new request (the room lock makes
+    # two of them at once run one after the other).
+    twin_of = organization.id if organization is not None and status == BookingStatus.PENDING \
+        else None
     for start, end in occurrences:
         day = start.astimezone(tz).strftime("%d.%m.%Y")
         problems = check_times(room, start, end, now, override=override)
-        found = [] if problems else find_conflicts(session, room, start, end)
+        found = [] if problems else find_conflicts(session, room, start, end, twin_of=twin_of)
+        twins = [interval for interval in found if interval.kind == "twin"]
+        found = [interval for interval in found if interval.kind != "twin"]
+        if twins and not found:
+            problems = [FieldError("start", ALREADY_REQUESTED)]
         if problems:
             rule_failures.append((day, problems))
             if request.skip_conflicts:

@@ -117,12 +117,13 @@ def is_free_in(room: Room, spans: list[tuple[datetime, datetime, datetime]],
 
 
 @cache
-def conflicts_statement(excluding: bool = False) -> Select[Any]:
+def conflicts_statement(excluding: bool = False, twins: bool = False) -> Select[Any]:
     """The statement of ``find_conflicts``, built once per shape with bound
     parameters ``room_id``, ``center_id``, ``start``, ``end``, ``block_end``,
-    ``lower`` (``start - MAX_BLOCK_SPAN``) and, when ``excluding``, ``exclude``
-    (a list of booking ids). Every request and approval runs it; building and
-    hashing a fresh UNION ALL each time cost more than running it."""
+    ``lower`` (``start - MAX_BLOCK_SPAN``), when ``excluding`` ``exclude`` (a
+    list of booking ids) and when ``twins`` ``organization_id``. Every request
+    and approval runs it; building and hashing a fresh UNION ALL each time cost
+    more than running it."""
     room_id, start, end = bindparam("room_id"), bindparam("start"), bindparam("end")
     bookings = select(
         literal_column("0").label("kind"), Booking.id.label("booking_id"),
@@ -134,7 +135,14 @@ def conflicts_statement(excluding: bool = False) -> Select[Any]:
     closures = select(
         literal_column("1"), null(), Closure.start_at, Closure.end_at,
     ).where(*closures_of_room_meeting(room_id, bindparam("center_id"), start, end))
-    both = union_all(bookings, closures).subquery()
+    parts = [bookings, closures]
+    if twins:
+        parts.append(select(
+            literal_column("2"), Booking.id, Booking.start_at, Booking.end_at,
+        ).where(Booking.room_id == room_id, Booking.organization_id == bindparam("organization_id"),
+                Booking.status == literal_column("'pending'"), Booking.start_at == start,
+                Booking.end_at == end))
+    both = union_all(*parts).subquery()
     return (select(both.c.kind, both.c.booking_id, both.c.start_at, both.c.end_at)
             .order_by(both.c.kind, both.c.start_at))
 
@@ -152,21 +160,30 @@ def find_conflicts(
     start: datetime,
     end: datetime,
     exclude: Iterable[int] = (),
+    twin_of: int | None = None,
 ) -> list[Interval]:
     """What stops [start, end) (plus the room's buffer) from being approved:
     approved bookings first, then closures, each by start. One statement (a
-    UNION ALL of the two look-ups, reading only the columns it reports), as
-    every request and every approval pays for it."""
+    UNION ALL of the look-ups, reading only the columns it reports), as every
+    request and every approval pays for it.
+
+    ``twin_of``, an organisation's id: its own pending request for exactly
+    this room and time is reported too (kind "twin"), so that a request sent
+    twice (a double click, a client's retry) is caught by the same statement."""
     parameters = conflicts_parameters(room, start, end)
     excluded = list(exclude)
     if excluded:
         parameters["exclude"] = excluded
-    rows = session.execute(conflicts_statement(bool(excluded)), parameters)
+    if twin_of is not None:
+        parameters["organization_id"] = twin_of
+    rows = session.execute(conflicts_statement(bool(excluded), twin_of is not None), parameters)
     return [
-        Interval(begin, finish, booking_id=booking_id, room_id=room.id,
-                 kind="closure" if kind else "booking")
+        Interval(begin, finish, booking_id=booking_id, room_id=room.id, kind=KINDS[kind])
         for kind, booking_id, begin, finish in rows
     ]
+
+
+KINDS = {0: "booking", 1: "closure", 2: "twin"}
 
 
 class _RoomCalendar:

@@ -55,7 +55,7 @@ class Interval:
     end: datetime
     booking_id: int | None = None
     room_id: int | None = None
-    kind: str = "booking"  # "booking" or "closure"
+    kind: str = "booking"  # "booking", "closure", or "twin" (find_conflicts' twin_of)
 
 
 @dataclass
