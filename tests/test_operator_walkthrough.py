@@ -148,7 +148,7 @@ def test_a_long_run_claims_each_batch_with_a_lease_still_running(
         events.on_booking_created(session, [booking], utcnow())
     session.commit()
     port = free_port()
-    mailbox = SlowMailbox(database_url, delay=1.2)
+    mailbox = SlowMailbox(database_url, delay=3)
     from aiosmtpd.controller import Controller
 
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
@@ -157,7 +157,7 @@ def test_a_long_run_claims_each_batch_with_a_lease_still_running(
         settings = SmtpSettings.from_config({**app.config, "SMTP_PORT": port})
         with SmtpMailer(settings) as mailer:
             report = send_due(session, utcnow(), mailer, sender=settings.mail_from,
-                              domain=settings.domain, batch=1, lease=timedelta(seconds=2))
+                              domain=settings.domain, batch=1, lease=timedelta(seconds=5))
     finally:
         controller.stop()
         mailbox.engine.dispose()
