@@ -17,6 +17,7 @@ from booking.services.errors import RuleViolation
 from tests.api_support import assert_problem
 from tests.scene import NOW, build_scene, local
 from tests.test_api_bookings import _request
+from tests.web_support import ahead, booking_form, login, scene_for
 
 TWIN = "Kuruluşunuzun bu salon ve saat için bekleyen bir talebi zaten var."
 
@@ -99,3 +100,15 @@ def test_a_double_click_at_the_same_moment_makes_one_request(app):
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(outcomes) == sorted(["ok", TWIN])
+
+
+def test_the_web_form_sent_twice_shows_why_on_the_second_page(app, client):
+    scene = scene_for(app)
+    login(client, scene.member)
+    form = booking_form(scene.room.id, ahead(3, 10))
+    assert client.post("/bookings/new", data=form).status_code == 302
+    again = client.post("/bookings/new", data=form)
+    assert again.status_code == 422
+    assert TWIN in again.get_data(as_text=True)
+    with app.app_context():
+        assert _count(db.session, organization_id=scene.org.id) == 1
