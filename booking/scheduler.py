@@ -26,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from werkzeug.serving import is_running_from_reloader
 
 from booking import jobs
@@ -137,7 +137,12 @@ def build_when_database_answers(
     while True:
         try:
             zones = digest_zones(app)  # the only database read of the set-up
-        except (OperationalError, InterfaceError) as exc:
+        except (OperationalError, InterfaceError, ProgrammingError) as exc:
+            if isinstance(exc, ProgrammingError) or "no such table" in str(exc):
+                # Reachable, but never migrated: waiting would not help.
+                raise click.ClickException(
+                    "the database has no tables yet: run `flask --app wsgi init-db` first "
+                    f"({jobs.first_line(exc)})") from exc
             log.error("database unreachable, the scheduler waits and tries again in %s s: %s",
                       retry_seconds, jobs.first_line(exc))
             clock.sleep(retry_seconds)

@@ -13,12 +13,14 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from booking import create_app, jobs
@@ -28,6 +30,7 @@ from booking.models import OutboxMessage, OutboxStatus, utcnow
 from booking.notifications import events, kinds
 from booking.notifications.mailer import SmtpMailer, SmtpSettings
 from booking.notifications.sender import deliver_due, send_due
+from tests.conftest import PG_ADMIN_URL
 from tests.mailbox import Mailbox, eventually, free_port
 from tests.notification_scene import NOW, build_scene
 from tests.test_notifications_delivery import ROOT, rows, sender_env
@@ -257,6 +260,38 @@ def test_the_scheduler_process_waits_for_the_database_then_sends(
     # APScheduler's two lines per run of every job are not repeated in the log.
     assert "executed successfully" not in output and "Running job" not in output
     assert "Scheduler stopped." in output
+
+
+def test_a_scheduler_started_before_init_db_says_to_run_it(
+    database_url: str, tmp_path: Path, smtp_port: int
+) -> None:
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        cleanup = None
+    else:
+        name = f"booking_t_empty_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+        def cleanup() -> None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    application = create_app({"TESTING": True, "DATABASE_URL": url, "SMTP_PORT": smtp_port})
+    try:
+        result = application.test_cli_runner().invoke(args=["scheduler"])
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+        jobs._bound.clear()
+        if cleanup is not None:
+            cleanup()
+    assert result.exit_code == 1
+    assert "Error: the database has no tables yet: run `flask --app wsgi init-db` first (" \
+        in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_second_run_of_init_db_changes_nothing(app: Flask) -> None:
