@@ -19,7 +19,7 @@ document.addEventListener("click", function (event) {
   var field = fix ? document.getElementById(decodeURIComponent(fix.hash.slice(1))) : null;
   if (field) {
     event.preventDefault();
-    (field.closest(".field, td, li") || field).scrollIntoView();
+    (field.closest(".field") || field.closest("td, li") || field).scrollIntoView();
     field.focus({ preventScroll: true });
     return;
   }

@@ -127,7 +127,7 @@ def act(work: Callable[[], T], done: Callable[[T], str]) -> bool:
 def flash_form_errors(form: FlaskForm, prefix: str) -> None:
     """A one-button form that failed its own checks (a reason too long, an
     expired page) says so at the top instead of coming back as if nothing
-    happened: "İptal edilmedi. Gerekçe: En fazla 2000 karakter."."""
+    happened: "İptal edilmedi. Gerekçe: Alan 2000 karakterden uzun olamaz."."""
     for field in form:
         for message in field.errors:
             flash(f"{prefix} {field.label.text}: {message}", "error")
