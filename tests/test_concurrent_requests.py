@@ -9,7 +9,6 @@ A password reset link is spent once, even when submitted twice at once, and
 two "new calendar link" clicks at once leave one working link."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -18,45 +17,22 @@ from booking.extensions import db
 from booking.models import Center, FeedToken, Organization, User, utcnow
 from booking.services import accounts, feeds, passwords, places
 from booking.services.errors import NotFound, RuleViolation
+from tests.race_support import race
 from tests.scene import build_scene
 
 WRITERS = 6
 
 
+def _outcome(exc: Exception) -> str | None:
+    if isinstance(exc, RuleViolation):
+        return ",".join(sorted(e.field for e in exc.errors))
+    return "NotFound" if isinstance(exc, NotFound) else None
+
+
 def _race(app, work: Callable[[int], object]) -> list[str]:
-    """Run ``work`` in WRITERS threads released together; each outcome is "ok"
-    or the fields of the RuleViolation it raised (anything else fails the test)."""
-    barrier = threading.Barrier(WRITERS)
-    results: list[str] = []
-    guard = threading.Lock()
-
-    def worker(i: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                work(i)
-                db.session.commit()
-                outcome = "ok"
-            except RuleViolation as exc:
-                db.session.rollback()
-                outcome = ",".join(sorted(e.field for e in exc.errors))
-            except NotFound:
-                db.session.rollback()
-                outcome = "NotFound"
-            except Exception as exc:  # noqa: BLE001 - reported, fails the assertion
-                db.session.rollback()
-                outcome = f"{type(exc).__name__}: {exc}"
-            finally:
-                db.session.remove()
-        with guard:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    """Outcomes of WRITERS concurrent ``work``: "ok", the fields of a
+    RuleViolation, or "NotFound" (anything else fails the test's assertion)."""
+    return race(app, work, WRITERS, _outcome)
 
 
 def _register(i: int, org_name: str, user_email: str) -> None:

@@ -6,8 +6,6 @@ confusing e-mail. Other organisations' and overlapping-but-different requests
 are still allowed: pending requests may overlap (SPEC §2)."""
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import func, select
 
 from booking.extensions import db
@@ -15,6 +13,7 @@ from booking.models import Booking, User
 from booking.services.bookings import create_booking
 from booking.services.errors import RuleViolation
 from tests.api_support import assert_problem
+from tests.race_support import race
 from tests.scene import NOW, build_scene, local
 from tests.test_api_bookings import _request
 from tests.web_support import ahead, booking_form, login, scene_for
@@ -77,28 +76,13 @@ def test_a_double_click_at_the_same_moment_makes_one_request(app):
         scene = build_scene(db.session)
         member_id = scene.member.id
         db.session.commit()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def click() -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                create_booking(db.session, db.session.get(User, member_id),
-                               scene.request(local(3, 10), 60), NOW)
-                db.session.commit()
-                outcomes.append("ok")
-            except RuleViolation as exc:
-                db.session.rollback()
-                outcomes.append(str(exc.errors[0].message))
-            finally:
-                db.session.remove()
+    def click(_i: int) -> None:
+        create_booking(db.session, db.session.get(User, member_id),
+                       scene.request(local(3, 10), 60), NOW)
 
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(app, click, 2, lambda exc: str(exc.errors[0].message)
+                    if isinstance(exc, RuleViolation) else None)
     assert sorted(outcomes) == sorted(["ok", TWIN])
 
 

@@ -1,8 +1,6 @@
 """The booking services under 20 concurrent writers: one winner, clean conflicts."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +15,7 @@ from booking.services.bookings import (
 )
 from booking.services.errors import BookingConflict, InvalidTransition
 from tests.factories import make_booking
+from tests.race_support import race
 from tests.scene import NOW, build_scene, local
 from tests.test_no_overlap_invariant import OVERLAPPING_APPROVED_PAIRS
 
@@ -24,31 +23,9 @@ WRITERS = 20
 
 
 def _race(app, work) -> list[str]:
-    barrier = threading.Barrier(WRITERS)
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def worker(i: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                work(i)
-                db.session.commit()
-                outcome = "ok"
-            except (BookingConflict, InvalidTransition) as exc:
-                db.session.rollback()
-                outcome = type(exc).__name__
-            finally:
-                db.session.remove()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    """Outcomes of WRITERS concurrent ``work``: "ok" or the domain error's name."""
+    return race(app, work, WRITERS, lambda exc: type(exc).__name__
+                if isinstance(exc, BookingConflict | InvalidTransition) else None)
 
 
 @pytest.mark.parametrize("buffer_only", [False, True], ids=["overlapping", "within-buffer"])
