@@ -31,7 +31,7 @@ from booking.notifications import events, kinds
 from booking.notifications.mailer import SmtpMailer, SmtpSettings
 from booking.notifications.sender import deliver_due, send_due
 from tests.conftest import PG_ADMIN_URL
-from tests.mailbox import Mailbox, eventually, free_port
+from tests.mailbox import Mailbox, eventually, free_port, smtp_server
 from tests.notification_scene import NOW, build_scene
 from tests.test_notifications_delivery import ROOT, rows, sender_env
 
@@ -168,6 +168,32 @@ def test_a_long_run_claims_each_batch_with_a_lease_still_running(
     # Each message was still covered by its claim when the server took it: a
     # second sender could not have claimed (and sent) it meanwhile.
     assert all(left > 0 for left in mailbox.claim_left), mailbox.claim_left
+
+
+def test_a_retry_goes_out_at_the_scheduler_run_its_back_off_names(
+    session: Session, app: Flask, smtp_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = build_scene(session)
+    booking = scene.book(session, scene.member_tr, start=utcnow() + timedelta(days=3))
+    booking.created_by = None  # only the staff message
+    events.on_booking_created(session, [booking], utcnow() - timedelta(minutes=5))
+    session.commit()
+    jobs.bind_app(app)
+    # Two runs of the every-minute job: the first 30 ms after its scheduled
+    # time, the next one only 10 ms after its own.
+    scheduled = utcnow().replace(microsecond=500_000)
+    clock = iter([scheduled + timedelta(milliseconds=30),
+                  scheduled + timedelta(minutes=1, milliseconds=10)])
+    monkeypatch.setattr(jobs, "utcnow", lambda: next(clock))
+    try:
+        assert jobs.send_outbox() == "sent 0, retrying 1, failed 0, skipped 0"  # SMTP down
+        with smtp_server(smtp_port) as mailbox:
+            assert jobs.send_outbox() == "sent 1, retrying 0, failed 0, skipped 0"
+    finally:
+        jobs._bound.clear()
+    assert len(mailbox) == 1
+    (row,) = rows(session)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
 
 
 # --- the database cannot be reached ----------------------------------------------------

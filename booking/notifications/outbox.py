@@ -246,7 +246,11 @@ def mark_failed_attempt(
     if row.attempts >= max_attempts:
         row.status = OutboxStatus.FAILED
     else:
-        row.next_attempt_at = now + backoff(row.attempts)
+        # Cut to the whole second: the scheduler runs every minute, a few
+        # milliseconds after the same fraction of a second each time, so a retry
+        # due exactly whole minutes after this run's instant could fall just after
+        # the run it is meant for and wait a minute more.
+        row.next_attempt_at = (now + backoff(row.attempts)).replace(microsecond=0)
     return row.status
 
 
