@@ -96,6 +96,10 @@ class BookingSeries(Base):
     )
 
 
+APPROVED_INDEX_COLUMNS = ("room_id", "start_at", "block_end", "end_at", "status", "kind", "category",
+                          "expected_attendees", "actual_attendees")
+
+
 class Booking(Base):
     """One reservation of one room for one interval."""
 
@@ -113,10 +117,11 @@ class Booking(Base):
         # Approved bookings only, with every column free/busy needs: availability
         # and conflict checks read it alone (index-only scan; docs/performance.md).
         # Queries must say status = 'approved' literally to use it (APPROVED_ONLY);
-        # the constant status column lets SQLite treat it as covering too.
+        # the constant status column lets SQLite treat it as covering too. The
+        # last four columns make it covering for the yearly report on SQLite.
         Index(
             "ix_bookings_approved_room_period",
-            "room_id", "start_at", "block_end", "end_at", "status",
+            *APPROVED_INDEX_COLUMNS,
             postgresql_where=APPROVED_ONLY,
             sqlite_where=APPROVED_ONLY,
         ),
