@@ -87,6 +87,17 @@ def _local(day: date, clock: time, room: Room, field: str) -> datetime:
     return wall_clock(day, clock, room.center.tz, field)
 
 
+def _prefill_when(form: BookingForm | ChangeBookingForm, args: Any) -> None:
+    """The day and times a link carries (a malformed one is left out)."""
+    for name, parse in (("date", date.fromisoformat), ("start_time", time.fromisoformat),
+                        ("end_time", time.fromisoformat)):
+        try:
+            if args.get(name):
+                getattr(form, name).data = parse(args[name])
+        except ValueError:
+            pass
+
+
 def _prefill(form: BookingForm) -> None:
     """Fill a new form from the query string (the week grid and suggestions link here)."""
     args = request.args
@@ -95,13 +106,7 @@ def _prefill(form: BookingForm) -> None:
             getattr(form, name).data = int(args[name])
     if args.get("organization_id", "").isdigit():
         form.organization_id.data = int(args["organization_id"])
-    for name, parse in (("date", date.fromisoformat), ("start_time", time.fromisoformat),
-                        ("end_time", time.fromisoformat)):
-        try:
-            if args.get(name):
-                getattr(form, name).data = parse(args[name])
-        except ValueError:
-            pass
+    _prefill_when(form, args)
     for name in ("title", "description", "kind", "category"):
         if args.get(name):
             getattr(form, name).data = args[name]
@@ -440,13 +445,7 @@ def _prefill_change(form: ChangeBookingForm) -> None:
     """The change form filled from the query string over the booking's own
     values: a suggested free time links here with what was typed so far."""
     args = request.args
-    for name, parse in (("date", date.fromisoformat), ("start_time", time.fromisoformat),
-                        ("end_time", time.fromisoformat)):
-        try:
-            if args.get(name):
-                getattr(form, name).data = parse(args[name])
-        except ValueError:
-            pass
+    _prefill_when(form, args)
     for name in ("title", "description", "kind", "category"):
         if name in args:
             getattr(form, name).data = args[name]
