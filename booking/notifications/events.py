@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from booking.models import Booking, BookingStatus, OutboxMessage, User
+from booking.models import Booking, BookingStatus, Organization, OutboxMessage, User
 from booking.notifications import kinds
 from booking.notifications.outbox import enqueue, skip_unsent
 
@@ -165,3 +165,13 @@ def plan_reminders(session: Session, booking: Booking, now: datetime, *,
                     new_booking=new_booking)
         )
     return planned
+
+
+def on_organization_verified(session: Session, organization: Organization,
+                             now: datetime) -> None:
+    """Staff vouched for a new organisation: its members hear that they may now
+    request rooms (until then they could only wait and look)."""
+    for member in organization.members:
+        if member.is_active:
+            enqueue(session, kind=kinds.ORGANIZATION_VERIFIED, recipient=member, due_at=now,
+                    context={"organization_id": organization.id})

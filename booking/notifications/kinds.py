@@ -10,6 +10,7 @@ CANCELLED = "cancelled"
 REMINDER = "reminder"
 DIGEST = "digest"
 ESCALATION = "escalation"
+ORGANIZATION_VERIFIED = "organization_verified"
 
 ALL = (
     REQUEST_RECEIVED,
@@ -21,6 +22,7 @@ ALL = (
     REMINDER,
     DIGEST,
     ESCALATION,
+    ORGANIZATION_VERIFIED,
 )
 
 # Messages about an upcoming event that lose their point once the booking is

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from booking import ical
 from booking.i18n import force_language
-from booking.models import Booking, Center, OutboxMessage, User
+from booking.models import Booking, Center, Organization, OutboxMessage, User
 from booking.notifications import kinds
 from booking.notifications.mailer import Attachment
 
@@ -73,6 +73,9 @@ def _subject(kind: str, ctx: dict[str, Any]) -> str:
         kinds.ESCALATION: lambda: gettext(
             "Başlangıcı yaklaşan bekleyen talep: %(title)s", title=title
         ),
+        kinds.ORGANIZATION_VERIFIED: lambda: gettext(
+            "Kuruluşunuz doğrulandı: %(name)s", name=ctx["organization"].name
+        ),
     }
     return subjects[kind]()
 
@@ -109,6 +112,9 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
             booking_url=f"{base_url}/bookings/{booking.id}",
         )
         ctx["when"] = when(booking)
+    if message.kind == kinds.ORGANIZATION_VERIFIED:
+        ctx.update(organization=session.get(Organization, data["organization_id"]),
+                   centers_url=f"{base_url}/centers", profile_url=f"{base_url}/profile")
     if message.kind == kinds.DIGEST:
         center = session.get(Center, data["center_id"])
         ctx.update(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +19,7 @@ from booking.models import (
     new_session_nonce,
     utcnow,
 )
+from booking.notifications import events as notify
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 from booking.text import turkish_casefold
@@ -255,8 +256,19 @@ def verify_organization(session: Session, actor: User, organization_id: int) -> 
         raise NotFound(_l("Kuruluş bulunamadı."))
     if not actor.is_staff:
         raise NotFound(_l("Kuruluş bulunamadı."))
-    if not organization.is_verified:
-        organization.is_verified = True
-        organization.verified_at = utcnow()
+    if organization.is_verified:
+        return organization
+    # One guarded UPDATE: of two staff verifying at once, one verifies (and its
+    # members get one e-mail); the other waits, then finds it done.
+    now = utcnow()
+    verified = session.execute(
+        update(Organization)
+        .where(Organization.id == organization.id, Organization.is_verified.is_(False))
+        .values(is_verified=True, verified_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(organization, ["is_verified", "verified_at"])
+    if verified:
         audit.record(session, actor, "organization", organization.id, "verify")
+        notify.on_organization_verified(session, organization, now)
     return organization

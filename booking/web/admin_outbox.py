@@ -27,6 +27,7 @@ KIND_LABELS = {
     kinds.REMINDER: _l("Hatırlatma"),
     kinds.DIGEST: _l("Günlük özet"),
     kinds.ESCALATION: _l("Yaklaşan bekleyen talep"),
+    kinds.ORGANIZATION_VERIFIED: _l("Kuruluş doğrulandı"),
 }
 
 
