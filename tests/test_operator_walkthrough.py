@@ -242,11 +242,10 @@ def test_commands_meeting_an_unreachable_database_fail_with_one_line(
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.sqlite  # the database appears by copying a SQLite file into place
 def test_the_scheduler_process_waits_for_the_database_then_sends(
     session: Session, mailbox: Mailbox, smtp_port: int, database_url: str, tmp_path: Path
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the database appears by copying a SQLite file into place")
     scene = build_scene(session)
     events.on_booking_created(session, [scene.book(session, scene.member_tr,
                                                    start=utcnow() + timedelta(days=5))], utcnow())
@@ -328,3 +327,20 @@ def test_a_second_run_of_init_db_changes_nothing(app: Flask) -> None:
     assert first.output == second.output
     assert "Database at revision " in second.output
 
+
+
+def test_pages_answer_503_with_a_page_in_turkish_while_the_database_is_unreachable(
+    unreachable_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = unreachable_app.test_client()
+    with caplog.at_level(logging.ERROR):
+        page = client.get("/")
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "30"
+    html = page.get_data(as_text=True)
+    assert "Veritabanına şu an ulaşılamıyor" in html and 'lang="tr"' in html
+    assert "Traceback" not in caplog.text
+    assert [r.getMessage().split(":")[0] for r in caplog.records
+            if r.name == "booking.web.errors"] == ["database unavailable"]
+    api = client.get("/api/v1/centers")
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"

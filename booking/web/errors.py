@@ -2,11 +2,17 @@
 problem+json handler answers instead."""
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+import logging
+
+from flask import Flask, Response, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from booking.extensions import db
+from booking.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
     400: (_l("İstek geçersiz"),
@@ -19,6 +25,8 @@ MESSAGES = {
           _l("Kısa sürede çok fazla istek gönderildi. Lütfen biraz bekleyip yeniden deneyin.")),
     500: (_l("Beklenmeyen bir hata oluştu"),
           _l("Hata kaydedildi. Lütfen biraz sonra yeniden deneyin.")),
+    503: (_l("Hizmet şu an kullanılamıyor"),
+          _l("Veritabanına şu an ulaşılamıyor. Lütfen biraz sonra yeniden deneyin.")),
 }
 
 
@@ -34,6 +42,25 @@ def handle(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def unavailable(exc: OperationalError) -> tuple[str, int, dict[str, str]]:
+    """The database is unreachable, or too busy to answer in time: a 503 page
+    asking to retry, and one log line instead of a traceback per request. (The
+    JSON API's own handler answers its 503 problem.)"""
+    first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()[:1]
+    log.error("database unavailable: %s %s: %s", request.method, request.path,
+              first_line[0] if first_line else type(exc).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+        db.session.close()
+    # The page must not ask the database who is signed in (menu, language).
+    g._login_user = login_manager.anonymous_user()
+    title, message = MESSAGES[503]
+    return (render_template("errors/error.html", code=503, title=title, message=message), 503,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, handle)
+    app.register_error_handler(OperationalError, unavailable)
