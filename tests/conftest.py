@@ -86,6 +86,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     engines = [e for e in ENGINES if wanted in (e, "both")]
     if metafunc.definition.get_closest_marker("postgres"):
         engines = [e for e in engines if e == "postgresql"]
+    if metafunc.definition.get_closest_marker("sqlite"):
+        engines = [e for e in engines if e == "sqlite"]
     metafunc.parametrize("database_url", engines, indirect=True)
 
 
