@@ -302,14 +302,13 @@ def test_the_default_year_is_the_last_past_year_with_approved_bookings(session, 
     assert reports.last_year_with_bookings(session, admin, 2027) == 2026
 
 
-def test_sqlite_answers_the_yearly_summary_from_the_index_alone(session, admin, db_engine_name):
+@pytest.mark.sqlite
+def test_sqlite_answers_the_yearly_summary_from_the_index_alone(session, admin):
     """The approved-bookings index covers every column the summary reads, so
     SQLite, once it has statistics (ANALYZE, as bench/reports.py runs), never
     looks rows up in the table (docs/performance.md: p50 324 ms -> 149 ms at
     100,000 bookings). PostgreSQL scans the year instead, as 85% of a year's
     rows qualify; its plan is not asserted."""
-    if db_engine_name != "sqlite":
-        return
     center = make_center(session)
     rooms = [make_room(session, center, name=f"Salon {i}") for i in range(5)]
     for day in range(1, 200):
