@@ -7,20 +7,34 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test lint db demo clean translations
+.PHONY: run test test-fast test-dates fuzz screenshots install install-test lint db demo clean translations upgrade-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when the package metadata changed.
-$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e '.[postgres]'
+# Re-install only when the package metadata or the pinned versions changed.
+# Every install is bounded by constraints.txt: the exact versions CI tests.
+PIP_INSTALL := $(BIN)/pip install --quiet --constraint constraints.txt
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e '.[postgres]'
 	touch $@
 
-$(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml constraints.txt
+	$(PIP_INSTALL) -e '.[test]'
 	touch $(VENV)/.installed $@
+
+## make upgrade-deps: resolve the newest versions setup.cfg allows, in a fresh
+## environment, and write them to constraints.txt (then run `make test`)
+upgrade-deps:
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/pip install --quiet --upgrade pip
+	.venv-upgrade/bin/pip install --quiet -e '.[test,postgres,redis]'
+	{ echo "# The exact versions CI installs and tests (make upgrade-deps writes this file)."; \
+	  .venv-upgrade/bin/pip freeze --exclude-editable | grep -iv '^booking[= ]'; } > constraints.txt
+	rm -rf .venv-upgrade
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -51,14 +65,36 @@ demo: db
 run: demo
 	BOOKING_BASE_URL="$${BOOKING_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile --durations=15
+
 ## make test: install what the tests need and run the whole suite (SQLite and PostgreSQL)
-test: install-test
-	$(BIN)/python -m compileall -q booking
-	$(BIN)/ruff check booking tests bench
-	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+test: install-test lint
+	$(PYTEST) $(PYTEST_ARGS)
+
+## make test-fast: the quick loop, SQLite only, no browser and nothing marked slow
+test-fast: install-test
+	$(PYTEST) --db sqlite -m "not browser and not slow" $(PYTEST_ARGS)
+
+## make test-dates: the quick loop again on days that catch date bugs
+## (a month's first day, the end of February, New Year's Eve late at night)
+TEST_DAYS ?= 2027-01-01 2027-02-28 2027-12-31T23:15
+test-dates: install-test
+	@for day in $(TEST_DAYS); do \
+	  echo "== on $$day"; \
+	  BOOKING_TEST_TODAY=$$day $(PYTEST) --db sqlite -m "not browser and not slow" -q $(PYTEST_ARGS) || exit 1; \
+	done
+
+## make screenshots: the browser tests, refreshing the pictures in docs/screenshots
+screenshots: install-test
+	BOOKING_SCREENSHOTS=1 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
+
+## make fuzz: the OpenAPI contract with many more generated examples than CI runs
+fuzz: install-test
+	BOOKING_FUZZ_EXAMPLES=$${BOOKING_FUZZ_EXAMPLES:-500} $(BIN)/pytest -n 2 tests/api/test_openapi_contract.py $(PYTEST_ARGS)
 
 lint: install-test
+	$(BIN)/python -m compileall -q booking
 	$(BIN)/ruff check booking tests bench
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) .venv-upgrade node_modules .pytest_cache

@@ -7,7 +7,8 @@ On SQLite every transaction begins with ``BEGIN IMMEDIATE`` and so holds the
 write lock: a test must ``commit()`` or ``rollback()`` its session before it
 makes an HTTP call or runs a command that touches the database.
 
-``--db sqlite|postgresql|both`` picks the engines (default both). When
+``--db sqlite|postgresql|both`` picks the engines (default both). ``--today``
+(or ``BOOKING_TEST_TODAY``) runs the suite on another day: tests/support/clock.py. When
 PostgreSQL is unreachable its half is skipped with a clear note, unless
 ``CI=true`` or ``BOOKING_TEST_REQUIRE_POSTGRES=1``: then the run fails.
 """
@@ -28,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from booking import create_app
 from booking.extensions import db
-from tests.api_support import Api
-from tests.mailbox import Mailbox, free_port, smtp_server
-from tests.scene import build_scene
+from tests.support import clock
+from tests.support.api import Api
+from tests.support.mailbox import Mailbox, free_port, smtp_server
+from tests.support.scene import build_scene
 
 PG_ADMIN_URL = os.environ.get(
     "BOOKING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -53,6 +55,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="both",
         help="database engines to run the database tests on",
     )
+    parser.addoption(
+        "--today",
+        default=os.environ.get(clock.ENV_TODAY, ""),
+        help="run on this day (YYYY-MM-DD, 09:00 Istanbul) or local instant "
+        "(YYYY-MM-DDTHH:MM) instead of the real clock; default $BOOKING_TEST_TODAY",
+    )
 
 
 def postgres_available() -> tuple[bool, str]:
@@ -70,6 +78,10 @@ def postgres_available() -> tuple[bool, str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    try:
+        clock.start(config.getoption("--today"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     wanted = config.getoption("--db")
     if wanted in ("postgresql", "both") and _require_postgres():
         ok, why = postgres_available()
@@ -77,6 +89,11 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"PostgreSQL is required here (CI) but unreachable at {PG_ADMIN_URL}: {why}"
             )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    instant = clock.travelled_to()
+    return f"clock: {'moved to ' + instant.isoformat() if instant else 'real'}"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

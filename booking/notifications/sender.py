@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -85,20 +86,21 @@ def send_due(
     lease: timedelta = outbox.CLAIM_LEASE,
     max_attempts: int = outbox.MAX_ATTEMPTS,
     token: str | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> SendReport:
     """Send every message due at ``now`` that no other sender holds, then return.
 
     ``now`` stays the run's instant for due times and back-off, but each batch's
-    lease also counts the real time the run has taken so far: after a long
-    backlog on a slow SMTP server a later batch would otherwise be claimed with
-    a lease that has already expired, and a second sender could take the same
-    rows while this one is still sending them.
+    lease also counts the real time the run has taken so far (read from
+    ``monotonic``): after a long backlog on a slow SMTP server a later batch
+    would otherwise be claimed with a lease that has already expired, and a
+    second sender could take the same rows while this one is still sending them.
     """
     report = SendReport()
     token = token or outbox.new_claim_token()
-    started = time.monotonic()
+    started = monotonic()
     while True:
-        elapsed = timedelta(seconds=time.monotonic() - started)
+        elapsed = timedelta(seconds=monotonic() - started)
         ids = outbox.claim_due(session, now, token, limit=batch, lease=lease + elapsed)
         if not ids:
             return report

@@ -1,0 +1,67 @@
+"""Local wall-clock input around clock changes: a time the clocks skip is
+refused with a clear message, a repeated time means its first pass. Berlin
+changes its clocks (Istanbul has not since 2016)."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from booking.services.errors import RuleViolation
+from booking.services.rules import local_instant, wall_clock
+from tests.support.factories import make_center, make_room
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_a_time_skipped_by_the_spring_clock_change_is_refused_naming_it():
+    with pytest.raises(RuleViolation) as caught:
+        wall_clock(date(2027, 3, 28), time(2, 30), BERLIN, "start")
+    error = caught.value.errors[0]
+    assert error.field == "start"
+    assert "28.03.2027" in str(error.message) and "02:30" in str(error.message)
+
+
+def test_the_times_around_the_gap_are_kept():
+    assert wall_clock(date(2027, 3, 28), time(1, 59), BERLIN, "start").astimezone(UTC) \
+        == datetime(2027, 3, 28, 0, 59, tzinfo=UTC)
+    assert wall_clock(date(2027, 3, 28), time(3, 0), BERLIN, "start").astimezone(UTC) \
+        == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
+
+
+def test_a_repeated_autumn_time_means_its_first_pass():
+    first = wall_clock(date(2027, 10, 31), time(2, 30), BERLIN, "start")
+    assert first.astimezone(UTC) == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # still +02:00
+
+
+def test_aware_input_is_kept_as_it_is():
+    aware = datetime(2027, 3, 28, 2, 30, tzinfo=UTC)
+    assert local_instant(aware, BERLIN, "start") is aware
+
+
+@pytest.fixture
+def berlin_room(session):
+    room = make_room(session, make_center(session, name="Berlin Merkezi", timezone="Europe/Berlin"),
+                     opening_time=time(0), closing_time=time(23, 59))
+    session.commit()
+    return room
+
+
+def _spring_forward_after_today() -> date:
+    """The next last Sunday of March."""
+    year = datetime.now(UTC).year + 1
+    day = date(year, 3, 31)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def test_the_api_answers_422_for_a_naive_time_in_the_gap(api, scene, berlin_room):
+    day = _spring_forward_after_today().isoformat()
+    response = api.post("/bookings", scene.admin, json={
+        "room_id": berlin_room.id, "title": "Gece toplantısı", "start": f"{day}T02:30",
+        "end": f"{day}T03:30", "expected_attendees": 5})
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert problem["errors"][0]["field"] == "start"
+    assert "02:30" in problem["errors"][0]["message"]
