@@ -65,11 +65,15 @@ demo: db
 run: demo
 	BOOKING_BASE_URL="$${BOOKING_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
-PYTEST := $(BIN)/pytest -n 2 --dist loadfile --durations=15
+PYTEST := $(BIN)/pytest -n 2 --dist worksteal --durations=15
 
-## make test: install what the tests need and run the whole suite (SQLite and PostgreSQL)
+## make test: install what the tests need and run the whole suite (SQLite and PostgreSQL);
+## with CI=true also make test-dates, so a date bug fails CI the day it is written
 test: install-test lint
 	$(PYTEST) $(PYTEST_ARGS)
+ifeq ($(CI),true)
+	$(MAKE) --no-print-directory test-dates
+endif
 
 ## make test-fast: the quick loop, SQLite only, no browser and nothing marked slow
 test-fast: install-test

@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 from flask import g
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from booking.demo_city import ADMIN_EMAIL, CENTERS, DEMO_PASSWORD, organizations
 from booking.demo_schedule import ATTENDEES, MEETINGS, PROGRAMS, RoomSlot, fit_total, plan_year
+from booking.extensions import db
 from booking.models import (
     AuditEntry,
     Booking,
@@ -29,6 +34,7 @@ from booking.models import (
 )
 from booking.services import reports
 from booking.services.accounts import authenticate
+from tests.support.databases import PG_ADMIN_URL
 from tests.support.factories import make_center
 
 CENTERS_TZ = ZoneInfo("Europe/Istanbul")
@@ -73,6 +79,48 @@ def _seed(runner, year: int = 2024) -> str:
     result = runner.invoke(args=["seed-demo", "--year", str(year)])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Databases holding a freshly seeded demo year, one per engine (and test
+    worker): the tests that only read the year copy it instead of seeding again."""
+    made: dict[str, str] = {}
+    yield made
+    if "postgresql" in made:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{made["postgresql"]}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _seeded_year(runner, session: Session, database_url: str, copies: dict[str, str],
+                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """This test's database holds the demo year 2024: seeded by the command the
+    first time on each engine, copied from that database afterwards."""
+    engine = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    first = engine not in copies
+    if first:
+        _seed(runner)
+    session.close()
+    db.engine.dispose()  # no connection may hold the database while it is copied
+    url = make_url(database_url)
+    if engine == "sqlite":
+        if first:
+            copies[engine] = str(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+        source, target = (url.database, copies[engine]) if first else (copies[engine], url.database)
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if first:
+            copies[engine] = f"{url.database}_demo"
+            connection.execute(text(f'CREATE DATABASE "{copies[engine]}" TEMPLATE "{url.database}"'))
+        else:
+            connection.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{copies[engine]}"'))
+    admin.dispose()
 
 
 def _row_counts(session: Session) -> dict[str, int]:
@@ -159,9 +207,10 @@ def test_seed_demo_gives_the_citys_2024_figures_and_keeps_every_rule(runner, ses
 
 
 @pytest.mark.slow
-def test_the_demo_year_looks_like_a_real_city(runner, session):
+def test_the_demo_year_looks_like_a_real_city(runner, session, database_url, demo_copies,
+                                              tmp_path_factory):
     session.commit()
-    _seed(runner)
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
     rooms = session.scalars(select(Room)).all()
     assert 20 <= len(rooms) <= 40
     assert len({r.capacity for r in rooms}) >= 8
@@ -205,9 +254,10 @@ def test_the_demo_year_looks_like_a_real_city(runner, session):
 
 
 @pytest.mark.slow
-def test_running_seed_demo_again_adds_nothing_and_another_year_adds_its_own(runner, session):
+def test_running_seed_demo_again_adds_nothing_and_another_year_adds_its_own(
+        runner, session, database_url, demo_copies, tmp_path_factory):
     session.commit()
-    _seed(runner)
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
     before = _row_counts(session)
     session.rollback()
     output = _seed(runner)

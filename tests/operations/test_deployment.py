@@ -29,7 +29,7 @@ from booking.models import OutboxMessage, OutboxStatus, utcnow
 from booking.notifications import events, kinds
 from booking.notifications.mailer import SmtpMailer, SmtpSettings
 from booking.notifications.sender import deliver_due, send_due
-from tests.conftest import PG_ADMIN_URL
+from tests.support.databases import PG_ADMIN_URL
 from tests.support.mailbox import Mailbox, eventually, free_port, smtp_server
 from tests.support.notification_scene import NOW, build_scene
 from tests.support.processes import ROOT, rows, sender_env

@@ -1,6 +1,8 @@
-"""The suite's clock: which "today" the tests run on.
+"""The suite's clock: the fixed ``NOW`` of the service tests, and which "today"
+the others run on.
 
-Most tests pass an explicit ``now`` to the services (``tests.support.scene.NOW``).
+Most tests pass an explicit ``now`` to the services: ``NOW`` below, a Friday
+far from the real clock, so they read no clock at all.
 The pages, the API and the commands read the real clock, so their tests place
 bookings relative to "today" (``tests.support.web.ahead``, ``tests.support.api.at``)
 and would pass or fail with the calendar. To make a date bug fail the day it
@@ -21,12 +23,15 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
+
+# Friday 1 March 2030, 12:00 in Istanbul.
+NOW = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 
 ENV_TODAY = "BOOKING_TEST_TODAY"
 ENV_SHIFT = "BOOKING_TEST_CLOCK_SHIFT"
@@ -53,7 +58,9 @@ def start(today: str | None = None) -> datetime | None:
     if not wanted or "traveller" in _state:
         return _state.get("instant")  # type: ignore[return-value]
     instant = parse_today(wanted)
-    traveller = time_machine.travel(instant, tick=True)
+    # As a timestamp: given an aware datetime, time-machine would also set the
+    # process's local zone (TZ), and the suite must not change zones.
+    traveller = time_machine.travel(instant.timestamp(), tick=True)
     traveller.start()
     _state.update(traveller=traveller, instant=instant)
     return instant

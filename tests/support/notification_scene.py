@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, BookingStatus, Center, Role, Room, User
+from tests.support.clock import NOW
 from tests.support.factories import make_booking, make_center, make_room, make_user
 
-# A fixed "now" far from the real clock: every job takes `now` explicitly.
-NOW = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
+__all__ = ["NOW", "START", "Scene", "build_scene"]
+
 # Monday 4 March 2030, 14:00 in Istanbul (UTC+3).
 START = datetime(2030, 3, 4, 11, 0, tzinfo=UTC)
 

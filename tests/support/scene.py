@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from booking.models import Center, Organization, Role, Room, User
 from booking.services.bookings import BookingRequest
+from tests.support.clock import NOW
 from tests.support.factories import make_center, make_organization, make_room, make_user
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
-# A Friday; 12:00 in Istanbul.
-NOW = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def local(day_offset: int, hour: int, minute: int = 0, tz: ZoneInfo = ISTANBUL) -> datetime:
