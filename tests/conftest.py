@@ -109,6 +109,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("database_url", engines, indirect=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test only for an engine this run leaves out (``--db``) is deselected, not
+    reported as skipped."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        needs_engine = "database_url" in getattr(item, "fixturenames", ())
+        if needs_engine and (callspec is None or "database_url" not in callspec.params):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if "ok" in _pg_status and not _pg_status["ok"]:
         terminalreporter.write_sep(

@@ -30,7 +30,7 @@ from booking.models import BookingStatus
 from tests.support.api import Api, at, booking_row
 from tests.support.scene import build_scene
 
-EXAMPLES = int(os.environ.get("BOOKING_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("BOOKING_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 SETTINGS = hypothesis.settings(
@@ -85,10 +85,12 @@ def _fuzz(app, mode: GenerationMode, examples: int, *header_sets: dict[str, str]
         check()
 
 
+@pytest.mark.slow
 def test_valid_input_as_every_role_and_anonymous_matches_the_document(app, world):
     _fuzz(app, GenerationMode.POSITIVE, EXAMPLES, world["admin"], world["staff"], world["member"], {})
 
 
+@pytest.mark.slow
 def test_invalid_input_is_refused_without_a_server_error(app, world):
     _fuzz(app, GenerationMode.NEGATIVE, EXAMPLES, world["admin"], {})
 

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from tests.support.processes import ROOT, sender_env
 BOOKINGS = 60  # each one: "request received" to the member, "new request" to staff
 
 
+@pytest.mark.slow  # two child processes; on a fixed NOW
 def test_two_sender_processes_deliver_each_message_exactly_once(
     session: Session, mailbox: Mailbox, smtp_port: int, database_url: str
 ) -> None:

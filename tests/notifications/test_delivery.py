@@ -301,6 +301,7 @@ def _tarpit() -> socket.socket:
     return listener
 
 
+@pytest.mark.slow  # a child process killed mid-send; on a fixed NOW
 def test_a_sender_killed_between_claim_and_send_loses_nothing(
     session: Session, mailbox: Mailbox, database_url: str
 ) -> None:

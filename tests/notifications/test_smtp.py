@@ -89,6 +89,7 @@ def test_the_mailer_uses_starttls_and_logs_in_when_configured(
     assert logins.seen and all(ok for _, ok in logins.seen)
 
 
+@pytest.mark.slow  # waits out the SMTP server's refusals; on a fixed NOW
 @pytest.mark.parametrize("app_config", ["wrong-password"], indirect=True)
 def test_a_refused_login_is_recorded_and_retried(
     session: Session, secure_server: tuple[Mailbox, Logins]
