@@ -43,7 +43,7 @@ def create_user_command(
     language: str,
 ) -> None:
     """Add a user from the command line."""
-    session = db.session
+    session = db.session()
     organization_id = None
     if organization_name:
         organization = session.scalar(

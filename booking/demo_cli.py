@@ -25,7 +25,7 @@ def seed_demo_command(year: int, seed: int) -> None:
     """
     started = time.perf_counter()
     try:
-        result = seed_demo(db.session, year=year, seed=seed)
+        result = seed_demo(db.session(), year=year, seed=seed)
     except ForeignData:
         db.session.rollback()
         click.echo("Veritabanında demo dışı merkezler var; demo verisi yüklenmedi "

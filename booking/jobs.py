@@ -91,7 +91,7 @@ def build_digest(timezone: str | None = None, now: datetime | None = None) -> in
 
     with _app().app_context():
         try:
-            count = len(build_daily_digests(db.session, now or utcnow(), timezone=timezone))
+            count = len(build_daily_digests(db.session(), now or utcnow(), timezone=timezone))
             db.session.commit()
         finally:
             db.session.remove()
@@ -114,7 +114,7 @@ def build_escalation(now: datetime | None = None) -> int:
 
     with _app().app_context():
         try:
-            count = len(build_escalations(db.session, now or utcnow()))
+            count = len(build_escalations(db.session(), now or utcnow()))
             db.session.commit()
         finally:
             db.session.remove()

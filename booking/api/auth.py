@@ -40,7 +40,7 @@ def identify_caller() -> None:
         scheme, _space, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise _unauthorized(_("Anahtarı `Authorization: Bearer <anahtar>` başlığıyla gönderin."))
-        user, refreshed = tokens.authenticate(db.session, secret.strip(), utcnow())
+        user, refreshed = tokens.authenticate(db.session(), secret.strip(), utcnow())
         if user is None:
             db.session.rollback()
             raise _unauthorized(_("API anahtarı bilinmiyor ya da iptal edilmiş."))
@@ -103,12 +103,12 @@ def require_admin() -> User:
 def create_token(body: s.TokenCreate) -> Response:
     """Exchange an e-mail and password for a bearer token. The token is shown
     once; only its SHA-256 hash is stored. Rate limited per client address."""
-    user = accounts.authenticate(db.session, body.email, body.password)
+    user = accounts.authenticate(db.session(), body.email, body.password)
     if user is None:
         db.session.rollback()
         raise _unauthorized(_("E-posta adresi ya da parola yanlış."))
     now = utcnow()
-    issued = write(lambda: tokens.create_token(db.session, user, body.name, now))
+    issued = write(lambda: tokens.create_token(db.session(), user, body.name, now))
     t = issued.token
     return reply(s.TokenCreated(id=t.id, token=issued.secret, name=t.name, prefix=t.prefix,
                                 created_at=t.created_at.astimezone(serialize.default_tz())), 201)
@@ -119,7 +119,7 @@ def create_token(body: s.TokenCreate) -> Response:
 def list_tokens() -> Response:
     """The caller's tokens, newest first (never the secrets)."""
     user = require_user()
-    return reply(s.TokenList(items=[serialize.token(t) for t in tokens.list_tokens(db.session, user)]))
+    return reply(s.TokenList(items=[serialize.token(t) for t in tokens.list_tokens(db.session(), user)]))
 
 
 @operation("DELETE", "/auth/tokens/{token_id}", summary="Revoke an API token",
@@ -128,7 +128,7 @@ def revoke_token(token_id: int) -> Response:
     """Revoke one of the caller's tokens; requests with it then answer 401.
     Another user's token answers 404."""
     user = require_user()
-    write(lambda: tokens.revoke_token(db.session, user, token_id, utcnow()))
+    write(lambda: tokens.revoke_token(db.session(), user, token_id, utcnow()))
     return reply(None, 204)
 
 

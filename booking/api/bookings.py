@@ -42,7 +42,7 @@ def _zone_of_room(room_id: int | None) -> ZoneInfo:
 
 
 def _visible(booking_id: int) -> Booking:
-    booking = get_visible_booking(db.session, require_user(), booking_id)
+    booking = get_visible_booking(db.session(), require_user(), booking_id)
     g.api_tz = booking.room.center.tz
     return booking
 
@@ -71,7 +71,7 @@ def create_booking(body: s.BookingCreate) -> Response:
         is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
         skip_conflicts=body.skip_conflicts,
     )
-    result = write(lambda: svc.create_booking(db.session, user, request, utcnow()))
+    result = write(lambda: svc.create_booking(db.session(), user, request, utcnow()))
     if result.series is None:
         return reply(serialize.booking(result.bookings[0]), 201)
     return reply(s.SeriesCreated(
@@ -116,7 +116,7 @@ def list_bookings(query: s.BookingQuery) -> Response:
         stmt = stmt.where(Booking.end_at > start)
     if end is not None:
         stmt = stmt.where(Booking.start_at < end)
-    rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
+    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
     return reply(s.BookingPage(items=[serialize.booking(b) for b in rows], page=query.page,
                                per_page=per_page, total=total))
 
@@ -142,7 +142,7 @@ def change_booking(booking_id: int, body: s.BookingUpdate) -> Response:
         if key in values:
             values[key] = serialize.localize(values[key], tz, key)
     changes = svc.BookingChanges(**values)
-    changed = write(lambda: svc.change_booking(db.session, user, booking_id, changes, utcnow()))
+    changed = write(lambda: svc.change_booking(db.session(), user, booking_id, changes, utcnow()))
     return reply(serialize.booking(changed))
 
 
@@ -154,7 +154,7 @@ def approve_booking(booking_id: int) -> Response:
     automatically. 409 when it would overlap an approved booking or a closure."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.approve_booking(db.session, user, booking_id, utcnow()))
+    booking = write(lambda: svc.approve_booking(db.session(), user, booking_id, utcnow()))
     return reply(serialize.booking(booking))
 
 
@@ -165,7 +165,7 @@ def reject_booking(booking_id: int, body: s.RejectIn) -> Response:
     """Turn a pending request down; the reason is required and sent to the requester."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.reject_booking(db.session, user, booking_id, body.reason, utcnow()))
+    booking = write(lambda: svc.reject_booking(db.session(), user, booking_id, body.reason, utcnow()))
     return reply(serialize.booking(booking))
 
 
@@ -176,7 +176,7 @@ def cancel_booking(booking_id: int, body: s.ReasonIn) -> Response:
     """Cancel a pending or approved booking (the body and its reason are optional)."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.cancel_booking(db.session, user, booking_id, body.reason, utcnow()))
+    booking = write(lambda: svc.cancel_booking(db.session(), user, booking_id, body.reason, utcnow()))
     return reply(serialize.booking(booking))
 
 
@@ -187,7 +187,7 @@ def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
     """How many came; only for an approved booking that has started."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.record_attendance(db.session, user, booking_id,
+    booking = write(lambda: svc.record_attendance(db.session(), user, booking_id,
                                                   body.actual_attendees, utcnow()))
     return reply(serialize.booking(booking))
 
@@ -198,7 +198,7 @@ def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
 def cancel_series(series_id: int, body: s.ReasonIn) -> Response:
     """Cancel every future pending or approved occurrence of the series."""
     user = require_user()
-    cancelled = write(lambda: svc.cancel_series(db.session, user, series_id, body.reason,
+    cancelled = write(lambda: svc.cancel_series(db.session(), user, series_id, body.reason,
                                                 utcnow()))
     return reply(s.SeriesCancelled(series_id=series_id,
                                    bookings=[serialize.booking(b) for b in cancelled]))

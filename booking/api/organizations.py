@@ -33,7 +33,7 @@ def register(body: s.RegistrationIn) -> Response:
     Rate limited per client address."""
     org, person = body.organization, body.user
     registration = write(lambda: accounts.register_organization(
-        db.session, org_name=org.name, kind=org.kind.value, org_email=org.email,
+        db.session(), org_name=org.name, kind=org.kind.value, org_email=org.email,
         user_name=person.name, user_email=person.email, password=person.password,
         phone=org.phone, registry_number=org.registry_number, language=person.language,
     ))
@@ -51,7 +51,7 @@ def verify(organization_id: int) -> Response:
     if not user.is_staff:
         raise ApiProblem(403, "forbidden", _("Kuruluşları yalnızca merkez görevlileri ve "
                                               "yöneticiler doğrulayabilir."))
-    organization = write(lambda: accounts.verify_organization(db.session, user, organization.id))
+    organization = write(lambda: accounts.verify_organization(db.session(), user, organization.id))
     return reply(serialize.organization(organization))
 
 
@@ -66,7 +66,7 @@ def list_organizations(query: s.OrganizationQuery) -> Response:
         stmt = stmt.where(Organization.id == user.organization_id)
     if query.verified is not None:
         stmt = stmt.where(Organization.is_verified.is_(query.verified))
-    rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
+    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
     return reply(s.OrganizationPage(items=[serialize.organization(o) for o in rows],
                                     page=query.page, per_page=per_page, total=total))
 
@@ -86,7 +86,7 @@ def create_user(body: s.UserCreate) -> Response:
     """Add a member (with `organization_id`), staff (with `center_ids`) or an admin."""
     admin = require_admin()
     created = write(lambda: accounts.create_user(
-        db.session, admin, email=body.email, name=body.name, password=body.password,
+        db.session(), admin, email=body.email, name=body.name, password=body.password,
         role=Role(body.role), organization_id=body.organization_id,
         center_ids=list(dict.fromkeys(body.center_ids)), language=body.language,
     ))

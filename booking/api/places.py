@@ -59,7 +59,7 @@ def list_centers(query: s.CenterQuery) -> Response:
     user = actor()
     if user is None or not user.is_admin:
         stmt = stmt.where(Center.is_active.is_(True))
-    rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
+    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
     return reply(s.CenterPage(items=[serialize.center(c) for c in rows], page=query.page,
                               per_page=per_page, total=total))
 
@@ -78,7 +78,7 @@ def create_center(body: s.CenterCreate) -> Response:
     user = require_admin()
     values = body.model_dump(exclude_none=True)
     values.setdefault("timezone", None)
-    center = write(lambda: places.create_center(db.session, user, now=utcnow(), **values))
+    center = write(lambda: places.create_center(db.session(), user, now=utcnow(), **values))
     return reply(serialize.center(center), 201)
 
 
@@ -88,7 +88,7 @@ def update_center(center_id: int, body: s.CenterUpdate) -> Response:
     """Change the members sent; the others stay as they are."""
     user = require_admin()
     values = body.model_dump(exclude_unset=True)
-    center = write(lambda: places.update_center(db.session, user, center_id, now=utcnow(),
+    center = write(lambda: places.update_center(db.session(), user, center_id, now=utcnow(),
                                                 **values))
     return reply(serialize.center(center))
 
@@ -112,7 +112,7 @@ def list_rooms(query: s.RoomQuery) -> Response:
         stmt = stmt.where(Room.capacity >= query.min_capacity)
     for code in sorted(set(query.feature)):
         stmt = stmt.where(Room.feature_rows.any(RoomFeature.code == code))
-    rows, total, per_page = page_of(db.session, stmt, query.page, query.per_page)
+    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
     return reply(s.RoomPage(items=[serialize.room(r) for r in rows], page=query.page,
                             per_page=per_page, total=total))
 
@@ -131,7 +131,7 @@ def create_room(body: s.RoomCreate) -> Response:
     30–480 minutes, bookable 180 days ahead."""
     user = require_admin()
     values = {k: v for k, v in _room_values(body).items() if v is not None}
-    room = write(lambda: places.create_room(db.session, user, now=utcnow(), **values))
+    room = write(lambda: places.create_room(db.session(), user, now=utcnow(), **values))
     return reply(serialize.room(room), 201)
 
 
@@ -141,7 +141,7 @@ def update_room(room_id: int, body: s.RoomUpdate) -> Response:
     """Change the settings sent; bookings already made are left as they are."""
     user = require_admin()
     values = _room_values(body)
-    room = write(lambda: places.update_room(db.session, user, room_id, now=utcnow(), **values))
+    room = write(lambda: places.update_room(db.session(), user, room_id, now=utcnow(), **values))
     return reply(serialize.room(room))
 
 
@@ -155,7 +155,7 @@ def add_closure(room_id: int, body: s.ClosureCreate) -> Response:
     room = _visible_room(room_id)
     tz = room.center.tz
     start, end = serialize.localize(body.start, tz), serialize.localize(body.end, tz)
-    result = write(lambda: closures.add_closure(db.session, user, room_id=room.id, start=start,
+    result = write(lambda: closures.add_closure(db.session(), user, room_id=room.id, start=start,
                                                 end=end, reason=body.reason, now=utcnow()))
     return reply(s.ClosureCreated(closure=serialize.closure(result.closure),
                                   overlapping=[serialize.booking(b) for b in result.overlapping]),
@@ -192,7 +192,7 @@ def room_availability(room_id: int, query: s.RoomAvailabilityQuery) -> Response:
     now = utcnow()
     start = serialize.localize(query.from_, tz) if query.from_ else now
     end = serialize.localize(query.to, tz) if query.to else start + DEFAULT_WINDOW
-    result = availability.room_availability(db.session, room.id, start, end, now)
+    result = availability.room_availability(db.session(), room.id, start, end, now)
     user = actor()
     return reply(s.RoomAvailabilityOut(
         room_id=room.id,
@@ -211,7 +211,7 @@ def free_rooms(query: s.AvailabilityQuery) -> Response:
     tz = center.tz
     start, end = serialize.localize(query.start, tz), serialize.localize(query.end, tz)
     user = actor()
-    rooms = availability.free_rooms(db.session, center.id, start, end, query.attendees,
+    rooms = availability.free_rooms(db.session(), center.id, start, end, query.attendees,
                                     utcnow(), user)
     return reply(s.RoomList([serialize.room(r) for r in rooms]))
 

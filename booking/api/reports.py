@@ -17,5 +17,5 @@ def summary(query: s.ReportQuery) -> Response:
     """Approved bookings starting in `year` (center time): meetings, programs,
     recorded attendees, by center, month and category."""
     user = require_user()
-    data = reports.summary(db.session, user, query.year, query.center_id)
+    data = reports.summary(db.session(), user, query.year, query.center_id)
     return reply(s.ReportOut.model_validate(data))

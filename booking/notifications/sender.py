@@ -192,7 +192,7 @@ def deliver_due(
     settings = SmtpSettings.from_config(current_app.config)
     with SmtpMailer(settings) as mailer:
         return send_due(
-            db.session,
+            db.session(),
             now,
             mailer,
             sender=settings.mail_from,

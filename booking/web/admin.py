@@ -83,8 +83,8 @@ def center(center_id: int | None = None) -> Any:
     def save() -> Center:
         values = _values(form, CENTER_FIELDS)
         if existing is None:
-            return places.create_center(db.session, _actor(), now=now(), **values)
-        return places.update_center(db.session, _actor(), existing.id, now=now(), **values)
+            return places.create_center(db.session(), _actor(), now=now(), **values)
+        return places.update_center(db.session(), _actor(), existing.id, now=now(), **values)
 
     return _form_page(form, save, _saved, url_for("admin.index"), "admin/center.html",
                       center=existing)
@@ -105,9 +105,9 @@ def room(room_id: int | None = None) -> Any:
     def save() -> Room:
         values = _values(form, ROOM_FIELDS)
         if existing is None:
-            return places.create_room(db.session, _actor(), center_id=form.center_id.data,
+            return places.create_room(db.session(), _actor(), center_id=form.center_id.data,
                                       now=now(), **values)
-        return places.update_room(db.session, _actor(), existing.id, now=now(), **values)
+        return places.update_room(db.session(), _actor(), existing.id, now=now(), **values)
 
     return _form_page(form, save, _saved, url_for("admin.index"), "admin/room.html", room=existing)
 
@@ -152,7 +152,7 @@ def new_user() -> Any:
     form.center_ids.choices = choices(_center_choices())
     def save() -> User:
         return accounts.create_user(
-            db.session, _actor(), email=form.email.data, name=form.name.data,
+            db.session(), _actor(), email=form.email.data, name=form.name.data,
             password=form.password.data, role=form.role.data,
             organization_id=form.organization_id.data or None,
             center_ids=form.center_ids.data or [], language=form.language.data)
@@ -175,7 +175,7 @@ def edit_user(user_id: int) -> Any:
         form.organization_id.data = user.organization_id or 0
         form.center_ids.data = sorted(user.center_ids)
     def save() -> User:
-        return users.update_user(db.session, _actor(), user.id, role=form.role.data,
+        return users.update_user(db.session(), _actor(), user.id, role=form.role.data,
                                  organization_id=form.organization_id.data or None,
                                  center_ids=form.center_ids.data or [],
                                  is_active=form.is_active.data, now=now())
@@ -196,7 +196,7 @@ def organization(organization_id: int) -> Any:
         form.kind.data = existing.kind.value
     def save() -> Organization:
         return users.update_organization(
-            db.session, _actor(), existing.id, name=form.name.data, kind=form.kind.data,
+            db.session(), _actor(), existing.id, name=form.name.data, kind=form.kind.data,
             email=form.email.data, phone=form.phone.data,
             registry_number=form.registry_number.data, now=now())
 

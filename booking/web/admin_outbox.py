@@ -74,7 +74,7 @@ def index() -> str:
 @bp.post("/<int:message_id>/retry")
 def retry(message_id: int) -> Response:
     """Queue a failed message again (CSRF-protected form post)."""
-    if outbox.retry(db.session, message_id, utcnow()):
+    if outbox.retry(db.session(), message_id, utcnow()):
         db.session.commit()
         flash(gettext("İleti yeniden gönderilmek üzere sıraya alındı."), "ok")
     else:

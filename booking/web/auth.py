@@ -73,7 +73,7 @@ def register() -> str | Response:
     if form.validate_on_submit():
         try:
             registration = accounts.register_organization(
-                db.session, org_name=form.org_name.data, kind=form.org_kind.data,
+                db.session(), org_name=form.org_name.data, kind=form.org_kind.data,
                 org_email=form.org_email.data, user_name=form.user_name.data,
                 user_email=form.user_email.data, password=form.password.data,
                 phone=form.org_phone.data, registry_number=form.registry_number.data,
@@ -99,7 +99,7 @@ def login() -> str | Response:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        user = accounts.authenticate(db.session(), form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
             form.password.errors = [gettext("E-posta adresi ya da parola yanlış.")]
@@ -184,7 +184,7 @@ def _send_reset_mail(issued: passwords.IssuedReset) -> None:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        issued = passwords.request_reset(db.session, form.email.data, now())
+        issued = passwords.request_reset(db.session(), form.email.data, now())
         db.session.commit()
         if issued is not None:
             _send_reset_mail(issued)
@@ -197,14 +197,14 @@ def forgot_password() -> str | Response:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response:
     try:
-        passwords.check_reset(db.session, token, now())
+        passwords.check_reset(db.session(), token, now())
     except NotFound as exc:
         db.session.rollback()
         return render_template("auth/reset_invalid.html", message=str(exc.message)), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            passwords.reset_password(db.session, token, form.password.data, now())
+            passwords.reset_password(db.session(), token, form.password.data, now())
         except RuleViolation as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
@@ -229,7 +229,7 @@ def _feed_owner() -> dict[str, int]:
 @signed_in
 def profile() -> str:
     language_form = LanguageForm(language=current_user.language, next=url_for("auth.profile"))
-    feed_token = feeds.live_token(db.session, current_user, **_feed_owner())
+    feed_token = feeds.live_token(db.session(), current_user, **_feed_owner())
     new_feed = session.pop("new_feed_token", None)
     new_api = session.pop("new_api_token", None)
     feed_url = base_url() + url_for("feeds.private_calendar", token=new_feed) if new_feed else None
@@ -239,7 +239,7 @@ def profile() -> str:
         password_form=ChangePasswordForm(),
         token_form=TokenForm(),
         confirm_form=ConfirmForm(),
-        api_tokens=tokens.list_tokens(db.session, current_user),
+        api_tokens=tokens.list_tokens(db.session(), current_user),
         feed_token=feed_token,
         feed_url=feed_url,
         webcal=feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
@@ -253,11 +253,11 @@ def profile() -> str:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if accounts.authenticate(db.session, current_user.email, form.current_password.data) is None:
+        if accounts.authenticate(db.session(), current_user.email, form.current_password.data) is None:
             form.current_password.errors = [gettext("Şu anki parola yanlış.")]
         else:
             try:
-                accounts.change_password(db.session, current_user, form.password.data)
+                accounts.change_password(db.session(), current_user, form.password.data)
             except RuleViolation as exc:
                 db.session.rollback()
                 apply_errors(form, exc.errors)
@@ -273,13 +273,13 @@ def change_password() -> str | Response:
 
 
 def _profile_with(**forms: object) -> tuple[str, int]:
-    feed_token = feeds.live_token(db.session, current_user, **_feed_owner())
+    feed_token = feeds.live_token(db.session(), current_user, **_feed_owner())
     context = {
         "language_form": LanguageForm(language=current_user.language, next=url_for("auth.profile")),
         "password_form": ChangePasswordForm(formdata=None),
         "token_form": TokenForm(formdata=None),
         "confirm_form": ConfirmForm(),
-        "api_tokens": tokens.list_tokens(db.session, current_user),
+        "api_tokens": tokens.list_tokens(db.session(), current_user),
         "feed_token": feed_token, "feed_url": None, "webcal": None, "new_api_token": None,
     }
     context.update(forms)
@@ -292,7 +292,7 @@ def create_token() -> str | Response:
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            issued = tokens.create_token(db.session, current_user, form.name.data, now())
+            issued = tokens.create_token(db.session(), current_user, form.name.data, now())
         except RuleViolation as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
@@ -310,7 +310,7 @@ def create_token() -> str | Response:
 def revoke_token(token_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         try:
-            tokens.revoke_token(db.session, current_user, token_id, now())
+            tokens.revoke_token(db.session(), current_user, token_id, now())
         except NotFound:
             db.session.rollback()
             return redirect(url_for("auth.profile"))
@@ -324,8 +324,8 @@ def revoke_token(token_id: int) -> Response:
 def regenerate_feed() -> Response:
     """Create the private calendar link, or replace it (the old link stops working)."""
     if ConfirmForm().validate_on_submit():
-        had_one = feeds.live_token(db.session, current_user, **_feed_owner()) is not None
-        issued = feeds.issue_token(db.session, current_user, now=now(), **_feed_owner())
+        had_one = feeds.live_token(db.session(), current_user, **_feed_owner()) is not None
+        issued = feeds.issue_token(db.session(), current_user, now=now(), **_feed_owner())
         db.session.commit()
         session["new_feed_token"] = issued.token
         if had_one:

@@ -260,7 +260,7 @@ def _create(form: BookingForm, room: Room) -> booking_service.CreateResult:
         organization_id=organization_id, recurrence=_recurrence(form),
         skip_conflicts=bool(form.skip_conflicts.data),
     )
-    return booking_service.create_booking(db.session, current_user, req, now())
+    return booking_service.create_booking(db.session(), current_user, req, now())
 
 
 def _after_create(result: booking_service.CreateResult) -> Any:
@@ -313,7 +313,7 @@ def mine() -> str:
 
 def _visible(booking_id: int) -> Booking:
     try:
-        return get_visible_booking(db.session, current_user, booking_id)
+        return get_visible_booking(db.session(), current_user, booking_id)
     except NotFound:
         abort(404)
 
@@ -415,7 +415,7 @@ def edit(booking_id: int) -> Any:
                 start=_local(form.date.data, form.start_time.data, booking.room, "start"),
                 end=_local(form.date.data, form.end_time.data, booking.room, "end"),
             )
-            changed = booking_service.change_booking(db.session, current_user, booking.id,
+            changed = booking_service.change_booking(db.session(), current_user, booking.id,
                                                      changes, now())
         except RuleViolation as exc:
             db.session.rollback()
@@ -476,7 +476,7 @@ def cancel(booking_id: int) -> Any:
     booking = _visible(booking_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        act(lambda: booking_service.cancel_booking(db.session, current_user, booking.id,
+        act(lambda: booking_service.cancel_booking(db.session(), current_user, booking.id,
                                                    form.reason.data, now()),
             lambda _: gettext("Rezervasyon iptal edildi."))
     else:
@@ -495,7 +495,7 @@ def cancel_series(series_id: int) -> Any:
     if not form.validate_on_submit():
         flash_form_errors(form, gettext("İptal edilmedi."))
     else:
-        act(lambda: booking_service.cancel_series(db.session, current_user, series.id,
+        act(lambda: booking_service.cancel_series(db.session(), current_user, series.id,
                                                   form.reason.data, now()),
             lambda cancelled: ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",
                                        len(cancelled)))

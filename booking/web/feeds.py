@@ -98,20 +98,20 @@ def subscribe_links(url: str) -> dict[str, str]:
 @bp.get("/rooms/<int:room_id>/calendar.ics")
 def room_calendar(room_id: int) -> Response:
     """A room's public calendar."""
-    return _serve(lambda: feeds.room_scope(db.session, room_id), f"room-{room_id}.ics")
+    return _serve(lambda: feeds.room_scope(db.session(), room_id), f"room-{room_id}.ics")
 
 
 @bp.get("/centers/<int:center_id>/calendar.ics")
 def center_calendar(center_id: int) -> Response:
     """A center's public calendar: every active room."""
-    return _serve(lambda: feeds.center_scope(db.session, center_id), f"center-{center_id}.ics")
+    return _serve(lambda: feeds.center_scope(db.session(), center_id), f"center-{center_id}.ics")
 
 
 @bp.get("/feeds/<token>.ics")
 def private_calendar(token: str) -> Response:
     """An organisation's or a staff member's private calendar, opened by its secret token."""
     default_tz = current_app.config["DEFAULT_TIMEZONE"]
-    return _serve(lambda: feeds.token_scope(db.session, token, default_tz), "calendar.ics")
+    return _serve(lambda: feeds.token_scope(db.session(), token, default_tz), "calendar.ics")
 
 
 def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response:
@@ -129,7 +129,7 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
     )
     accepted = request.accept_languages.best_match(list(ical.TEXTS))
     language = feeds.choose_language(request.args.get("lang"), accepted, scope)
-    mark = feeds.fingerprint(db.session, scope)
+    mark = feeds.fingerprint(db.session(), scope)
     etag = _etag(scope, mark, window, language, config["BASE_URL"])
     # Never later than now; never earlier than the window's day (its move is a change).
     last_modified = min(max(mark.last_changed or window.anchor, window.anchor), now)
@@ -158,7 +158,7 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
         response.set_data(cached)
         return response
 
-    bookings = feeds.feed_bookings(db.session, scope, window)
+    bookings = feeds.feed_bookings(db.session(), scope, window)
     # End the transaction before the slow part (on SQLite it holds the write
     # lock); commit, unlike rollback, leaves the loaded objects unexpired.
     db.session.commit()

@@ -54,9 +54,9 @@ def _choice(actor: User) -> tuple[int, int | None, list[int], str | None]:
     the default is the last past year with approved bookings (else this year).
     A year that is not a number or out of the reports' range falls back to the
     default, with a message saying so (the fourth value)."""
-    years = reports.years_with_bookings(db.session, actor)
+    years = reports.years_with_bookings(db.session(), actor)
     this_year = utcnow().year
-    default = reports.last_year_with_bookings(db.session, actor, this_year) or this_year
+    default = reports.last_year_with_bookings(db.session(), actor, this_year) or this_year
     asked = request.args.get("year", "").strip()
     year, notice = default, None
     if asked:
@@ -75,7 +75,7 @@ def _choice(actor: User) -> tuple[int, int | None, list[int], str | None]:
 
 def _summary(actor: User, year: int, center_id: int | None) -> dict[str, Any]:
     try:
-        return reports.summary(db.session, actor, year, center_id)
+        return reports.summary(db.session(), actor, year, center_id)
     except (NotFound, NotAllowed):
         abort(404)
     except RuleViolation:
@@ -90,7 +90,7 @@ def summary_page() -> str:
     report = _summary(actor, year, center_id)
     by_center = turkish_sorted(report["by_center"], key=lambda e: e["name"])
     months = _month_names()
-    scope = reports.report_scope(db.session, actor)
+    scope = reports.report_scope(db.session(), actor)
     rows_month = [(months[e["month"] - 1][:3], e["meetings"], e["programs"])
                   for e in report["by_month"]]
     categories = sorted(report["by_category"],
@@ -145,11 +145,11 @@ def bookings_download() -> Response:
     year, center_id, _, _ = _choice(actor)
     try:  # refuse before the stream starts: a streamed body cannot turn into a 404
         reports.check_year(year)
-        reports.report_scope(db.session, actor, center_id)
+        reports.report_scope(db.session(), actor, center_id)
     except (NotFound, NotAllowed):
         abort(404)
     except RuleViolation:
         abort(400)
-    rows = bookings_csv(reports.year_bookings(db.session, actor, year, center_id))
+    rows = bookings_csv(reports.year_bookings(db.session(), actor, year, center_id))
     return _csv_response(stream_with_context(rows),
                          f"rezervasyonlar-{year}{_suffix(center_id)}.csv")

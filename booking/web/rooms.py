@@ -127,7 +127,7 @@ def day_cells(room: Room, day: date, hours: range, instant: datetime) -> list[Ce
     tz: ZoneInfo = room.center.tz
     day_start = datetime.combine(day, time(hours.start), tzinfo=tz)
     day_end = datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hours.stop)
-    busy = room_availability(db.session, room.id, day_start, day_end, instant).busy
+    busy = room_availability(db.session(), room.id, day_start, day_end, instant).busy
     pending = _own_pending(room, day_start, day_end)
     viewer = current_user if current_user.is_authenticated else None
     cells = []

@@ -64,7 +64,7 @@ def _queue() -> list[QueueItem]:
         rivals = [other for other in pending if other.id != booking.id
                   and other.room_id == booking.room_id
                   and other.start_at < booking.end_at and other.end_at > booking.start_at]
-        conflicts = find_conflicts(db.session, booking.room, booking.start_at, booking.end_at)
+        conflicts = find_conflicts(db.session(), booking.room, booking.start_at, booking.end_at)
         approved = {c.booking_id: db.session.get(Booking, c.booking_id)
                     for c in conflicts if c.booking_id is not None}
         items.append(QueueItem(booking, rivals, conflicts, approved))
@@ -93,7 +93,7 @@ def approve(booking_id: int) -> Any:
     if ConfirmForm().validate_on_submit():
         rivals = _pending_around(booking)
         try:
-            booking_service.approve_booking(db.session, current_user, booking.id, now())
+            booking_service.approve_booking(db.session(), current_user, booking.id, now())
         except BookingConflict as exc:
             db.session.rollback()
             flash(gettext("Onaylanamadı: %(why)s", why=exc.message), "error")
@@ -132,7 +132,7 @@ def reject(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     form = RejectForm()
     if form.validate_on_submit():
-        if act(lambda: booking_service.reject_booking(db.session, current_user, booking.id,
+        if act(lambda: booking_service.reject_booking(db.session(), current_user, booking.id,
                                                       form.reason.data, now()),
                lambda _: gettext("“%(title)s” reddedildi.", title=booking.title)):
             return redirect(url_for("staff.queue"))
@@ -166,7 +166,7 @@ def organizations() -> str:
 def verify(organization_id: int) -> Any:
     if ConfirmForm().validate_on_submit():
         try:
-            organization = accounts.verify_organization(db.session, current_user, organization_id)
+            organization = accounts.verify_organization(db.session(), current_user, organization_id)
         except DomainError:
             db.session.rollback()
             abort(404)
@@ -216,7 +216,7 @@ def record_attendance(booking_id: int) -> Any:
                        gettext("Bir tam sayı girin."))
         return _attendance_page((booking, message, typed))
     try:
-        booking_service.record_attendance(db.session, current_user, booking.id,
+        booking_service.record_attendance(db.session(), current_user, booking.id,
                                           form.actual_attendees.data, now())
     except DomainError as exc:
         db.session.rollback()
@@ -312,7 +312,7 @@ def add_closure() -> Any:
         end = datetime.combine(end_day, form.end_time.data, tzinfo=tz)
     try:
         result = closures.add_closure(
-            db.session, current_user, start=start, end=end, reason=form.reason.data, now=now(),
+            db.session(), current_user, start=start, end=end, reason=form.reason.data, now=now(),
             center_id=center.id if center else None, room_id=room.id if room else None)
     except RuleViolation as exc:
         db.session.rollback()
@@ -342,7 +342,7 @@ def delete_closure(closure_id: int) -> Any:
     if closure is None or not manages_center(current_user, closure.center_id):
         abort(404)
     if ConfirmForm().validate_on_submit():
-        closures.delete_closure(db.session, current_user, closure.id, now())
+        closures.delete_closure(db.session(), current_user, closure.id, now())
         db.session.commit()
         flash(gettext("Kapanış silindi."), "ok")
     return redirect(url_for("staff.closures_page"))
@@ -355,7 +355,7 @@ def import_holidays(center_id: int) -> Any:
         abort(404)
     form = HolidayImportForm()
     if form.validate_on_submit():
-        act(lambda: closures.import_holidays(db.session, current_user, center_id,
+        act(lambda: closures.import_holidays(db.session(), current_user, center_id,
                                              form.year.data, now()),
             lambda added: ngettext("%(num)d resmî tatil kapanış olarak eklendi.",
                                    "%(num)d resmî tatil kapanış olarak eklendi.", len(added)))
