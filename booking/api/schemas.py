@@ -48,10 +48,15 @@ def _sane_date(value: date) -> date:
     return value
 
 
-def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads like a type
-    """A string without NUL characters, of bounded length."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length),
-                     AfterValidator(_clean_text)]
+# A text field is written Annotated[str, Length(max, min), NO_NUL]: a string
+# without NUL characters, of bounded length. Spelled out in each annotation
+# (not built by a function call) so that type checkers can read it.
+def Length(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads like a type
+    """The bounds of a text field (pydantic's ``Field``)."""
+    return Field(min_length=min_length, max_length=max_length)
+
+
+NO_NUL = AfterValidator(_clean_text)
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -61,8 +66,8 @@ DateIn = Annotated[date, AfterValidator(_sane_date)]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
                                  description="Local wall-clock time, HH:MM.")]
 Feature = Literal[FEATURES]  # type: ignore[valid-type]
-Email = Text(254, 3)
-Password = Text(1000)
+Email = Annotated[str, Length(254, 3), NO_NUL]
+Password = Annotated[str, Length(1000), NO_NUL]
 
 
 class StrictIn(BaseModel):
@@ -87,7 +92,7 @@ class Out(BaseModel):
 class TokenCreate(StrictIn):
     email: Email
     password: Password
-    name: Text(100) | None = None
+    name: Annotated[str, Length(100), NO_NUL] | None = None
 
 
 class TokenCreated(Out):
@@ -112,15 +117,15 @@ class TokenList(Out):
 
 
 class OrganizationIn(StrictIn):
-    name: Text(300, 1)
+    name: Annotated[str, Length(300, 1), NO_NUL]
     kind: OrganizationKind
     email: Email
-    phone: Text(40) | None = None
-    registry_number: Text(64) | None = None
+    phone: Annotated[str, Length(40), NO_NUL] | None = None
+    registry_number: Annotated[str, Length(64), NO_NUL] | None = None
 
 
 class RegistrationUserIn(StrictIn):
-    name: Text(200, 1)
+    name: Annotated[str, Length(200, 1), NO_NUL]
     email: Email
     password: Password
     language: Literal["tr", "en"] = "tr"
@@ -164,7 +169,7 @@ class RegistrationOut(Out):
 
 class UserCreate(StrictIn):
     email: Email
-    name: Text(200, 1)
+    name: Annotated[str, Length(200, 1), NO_NUL]
     password: Password
     role: Role
     organization_id: Id | None = None
@@ -189,23 +194,24 @@ class OrganizationPage(Out):
 
 
 class CenterCreate(StrictIn):
-    name: Text(200, 1)
-    address: Text(500) | None = None
-    timezone: Text(64) | None = Field(None, description="IANA zone; default Europe/Istanbul.")
-    district: Text(100) | None = None
-    phone: Text(40) | None = None
-    email: Text(254) | None = None
-    description: Text(5000) | None = None
+    name: Annotated[str, Length(200, 1), NO_NUL]
+    address: Annotated[str, Length(500), NO_NUL] | None = None
+    timezone: Annotated[str, Length(64), NO_NUL] | None = Field(
+        None, description="IANA zone; default Europe/Istanbul.")
+    district: Annotated[str, Length(100), NO_NUL] | None = None
+    phone: Annotated[str, Length(40), NO_NUL] | None = None
+    email: Annotated[str, Length(254), NO_NUL] | None = None
+    description: Annotated[str, Length(5000), NO_NUL] | None = None
 
 
 class CenterUpdate(StrictIn):
-    name: Text(200, 1) | None = None
-    address: Text(500) | None = None
-    timezone: Text(64) | None = None
-    district: Text(100) | None = None
-    phone: Text(40) | None = None
-    email: Text(254) | None = None
-    description: Text(5000) | None = None
+    name: Annotated[str, Length(200, 1), NO_NUL] | None = None
+    address: Annotated[str, Length(500), NO_NUL] | None = None
+    timezone: Annotated[str, Length(64), NO_NUL] | None = None
+    district: Annotated[str, Length(100), NO_NUL] | None = None
+    phone: Annotated[str, Length(40), NO_NUL] | None = None
+    email: Annotated[str, Length(254), NO_NUL] | None = None
+    description: Annotated[str, Length(5000), NO_NUL] | None = None
     is_active: bool | None = None
 
 
@@ -242,18 +248,18 @@ class RoomSettings(StrictIn):
     min_duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
     max_duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
     max_advance_days: int | None = Field(None, ge=1, le=3 * 366)
-    description: Text(5000) | None = None
-    floor: Text(40) | None = None
+    description: Annotated[str, Length(5000), NO_NUL] | None = None
+    floor: Annotated[str, Length(40), NO_NUL] | None = None
 
 
 class RoomCreate(RoomSettings):
     center_id: Id
-    name: Text(200, 1)
+    name: Annotated[str, Length(200, 1), NO_NUL]
     capacity: int = Field(ge=1, le=MAX_ATTENDEES)
 
 
 class RoomUpdate(RoomSettings):
-    name: Text(200, 1) | None = None
+    name: Annotated[str, Length(200, 1), NO_NUL] | None = None
     capacity: int | None = Field(None, ge=1, le=MAX_ATTENDEES)
     is_active: bool | None = None
 
@@ -299,7 +305,7 @@ class RoomPage(Out):
 class ClosureCreate(StrictIn):
     start: DateTimeIn
     end: DateTimeIn
-    reason: Text(300, 1)
+    reason: Annotated[str, Length(300, 1), NO_NUL]
 
 
 class ClosureOut(Out):
@@ -354,13 +360,13 @@ class RecurrenceIn(StrictIn):
 
 class BookingCreate(StrictIn):
     room_id: Id
-    title: Text(200, 1)
+    title: Annotated[str, Length(200, 1), NO_NUL]
     start: DateTimeIn
     end: DateTimeIn
     expected_attendees: int = Field(ge=1, le=MAX_ATTENDEES)
     kind: BookingKind = BookingKind.MEETING
     category: Category = Category.OTHER
-    description: Text(5000) | None = None
+    description: Annotated[str, Length(5000), NO_NUL] | None = None
     is_public: bool = False
     recurrence: RecurrenceIn | None = None
     skip_conflicts: bool = False
@@ -369,8 +375,9 @@ class BookingCreate(StrictIn):
 
 class BookingUpdate(StrictIn):
     room_id: Id | None = None
-    title: Text(200, 1) | None = None
-    description: Text(5000) | None = Field(None, description='"" clears it; null leaves it.')
+    title: Annotated[str, Length(200, 1), NO_NUL] | None = None
+    description: Annotated[str, Length(5000), NO_NUL] | None = Field(
+        None, description='"" clears it; null leaves it.')
     kind: BookingKind | None = None
     category: Category | None = None
     is_public: bool | None = None
@@ -420,11 +427,11 @@ class BookingPage(Out):
 
 
 class ReasonIn(StrictIn):
-    reason: Text(2000) | None = None
+    reason: Annotated[str, Length(2000), NO_NUL] | None = None
 
 
 class RejectIn(StrictIn):
-    reason: Text(2000) = Field(description="Required: the requester sees it.")
+    reason: Annotated[str, Length(2000), NO_NUL] = Field(description="Required: the requester sees it.")
 
 
 class AttendanceIn(StrictIn):
