@@ -118,8 +118,8 @@ def _create_city(session: Session) -> City:
           "verified_at": now if o.is_verified else None, "created_at": now, "updated_at": now}
          for o in orgs],
     ).all()
-    for plan, org_id in zip(orgs, org_ids, strict=True):
-        plan.id = org_id
+    for org_plan, org_id in zip(orgs, org_ids, strict=True):
+        org_plan.id = org_id
     session.execute(insert(User), [
         {"email": o.member_email, "name": o.member_name, "password_hash": password_hash,
          "role": Role.MEMBER, "organization_id": o.id, "language": "tr",
@@ -158,11 +158,11 @@ def _load_city(session: Session, admin: User) -> City:
             select(User.id).where(User.email == f"{plan.staff[0][1]}@{DEMO_DOMAIN}"))
         staff_by_center[center.id] = staff_id or admin.id
     ids = dict(session.execute(select(Organization.name, Organization.id)).all())
-    orgs = []
-    for plan in organizations():
-        if plan.name in ids:
-            plan.id = ids[plan.name]
-            orgs.append(plan)
+    orgs: list[OrgPlan] = []
+    for org_plan in organizations():
+        if org_plan.name in ids:
+            org_plan.id = ids[org_plan.name]
+            orgs.append(org_plan)
     return City(rooms, orgs, staff_by_center, admin.id)
 
 

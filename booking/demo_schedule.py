@@ -322,6 +322,8 @@ class Planner:
                     booking.reason = self.rng.choice(CANCEL_REASONS)
 
     def add_one_offs(self, kind: BookingKind, count: int) -> None:
+        weights: list[float]
+        durations: tuple[tuple[int, int], ...]
         if kind == BookingKind.PROGRAM:
             rooms = [r for r in self.rooms if r.plan.is_hall]
             weights = [r.plan.capacity for r in rooms]

@@ -87,7 +87,9 @@ def _yearly_rule(onsets: list[datetime]) -> dict[str, object] | None:
     return None
 
 
-def _observance(state: State, before: timedelta, start: datetime) -> TimezoneStandard:
+def _observance(
+    state: State, before: timedelta, start: datetime
+) -> TimezoneStandard | TimezoneDaylight:
     is_dst, offset, name = state
     component = TimezoneDaylight() if is_dst else TimezoneStandard()
     component.add("dtstart", start)

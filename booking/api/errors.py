@@ -122,7 +122,7 @@ def field_errors(errors: list[FieldError]) -> list[dict[str, str]]:
 
 
 def _limit(ctx: dict[str, Any], key: str) -> str:
-    value = ctx.get(key)
+    value: Any = ctx.get(key)
     return str(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
@@ -334,5 +334,5 @@ def register(bp: Any) -> None:
     for exc_type in (ApiProblem, ValidationError, RuleViolation, BookingConflict,
                      InvalidTransition, NotFound, NotAllowed):
         bp.register_error_handler(exc_type, handle_domain)
-    for exc_type in (IntegrityError, DataError, OperationalError):
-        bp.register_error_handler(exc_type, handle_database)
+    for refusal in (IntegrityError, DataError, OperationalError):
+        bp.register_error_handler(refusal, handle_database)

@@ -122,9 +122,10 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
                 params["body"] = _json_body(body)
             return handler(**params)
 
+        view_func: Callable[..., Response] = view
         if rate_limit is not None:
-            view = limiter.limit(rate_limit, methods=[method])(view)
-        bp.add_url_rule(flask_path, endpoint=handler.__name__, view_func=view, methods=[method])
+            view_func = limiter.limit(rate_limit, methods=[method])(view)
+        bp.add_url_rule(flask_path, endpoint=handler.__name__, view_func=view_func, methods=[method])
         OPERATIONS.append(Operation(
             method=method.lower(), path=path, endpoint=handler.__name__, summary=summary,
             description=inspect.cleandoc(handler.__doc__ or ""), tag=tag, access=access, status=status,

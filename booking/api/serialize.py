@@ -3,6 +3,7 @@ and the reverse for inputs: a datetime without an offset is read in a zone."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -25,6 +26,10 @@ def localize(value: datetime, tz: ZoneInfo, field: str = "time") -> datetime:
     return local_instant(value, tz, field).astimezone(UTC)
 
 
+@overload
+def _in(value: datetime, tz: ZoneInfo) -> datetime: ...
+@overload
+def _in(value: datetime | None, tz: ZoneInfo) -> datetime | None: ...
 def _in(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz) if value is not None else None
 

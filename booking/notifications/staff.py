@@ -23,7 +23,7 @@ UNRECORDED_LOOKBACK = timedelta(days=30)
 DIGEST_LIST_LIMIT = 50
 
 
-def _center_bookings(center: Center) -> Select[tuple[Booking]]:
+def _center_bookings(center: Center) -> Select[Booking]:
     return select(Booking).join(Room, Booking.room_id == Room.id).where(
         Room.center_id == center.id
     )

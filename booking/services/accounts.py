@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, ScalarResult, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -181,7 +182,9 @@ def check_registry_number(session: Session, field_name: str, number: str | None,
     query = select(Organization.registry_number).where(Organization.registry_number.is_not(None))
     if except_id is not None:
         query = query.where(Organization.id != except_id)
-    if any(turkish_casefold(other.replace(" ", "")) == key for other in session.scalars(query)):
+    # The query leaves out NULL numbers, which the column's type allows.
+    others = cast("ScalarResult[str]", session.scalars(query))
+    if any(turkish_casefold(other.replace(" ", "")) == key for other in others):
         errors.append(FieldError(field_name, _l("Bu sicil numarasıyla kayıtlı bir kuruluş var.")))
     return number
 
@@ -261,12 +264,13 @@ def verify_organization(session: Session, actor: User, organization_id: int) -> 
     # One guarded UPDATE: of two staff verifying at once, one verifies (and its
     # members get one e-mail); the other waits, then finds it done.
     now = utcnow()
-    verified = session.execute(
+    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult.
+    verified = cast("CursorResult[Any]", session.execute(
         update(Organization)
         .where(Organization.id == organization.id, Organization.is_verified.is_(False))
         .values(is_verified=True, verified_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     session.refresh(organization, ["is_verified", "verified_at"])
     if verified:
         audit.record(session, actor, "organization", organization.id, "verify")

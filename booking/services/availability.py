@@ -1,6 +1,7 @@
 """Free/busy of a room, and which rooms of a center are free for an interval."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -139,7 +140,7 @@ def center_availability(
 
 def _room_result(
     room: Room,
-    blocks: list[tuple[datetime, datetime, datetime, Booking | None]],
+    blocks: Sequence[tuple[datetime, datetime, datetime, Booking | None]],
     closures: list[Closure],
     start: datetime,
     end: datetime,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from enum import Enum
 from typing import Any
 
 from flask_babel import gettext
@@ -103,7 +104,7 @@ class BookingChanges:
 # --- helpers ---------------------------------------------------------------
 
 
-def _enum(value: Any, enum_cls: type, field_name: str, errors: list[FieldError]) -> Any:
+def _enum(value: Any, enum_cls: type[Enum], field_name: str, errors: list[FieldError]) -> Any:
     try:
         return enum_cls(value)
     except ValueError:

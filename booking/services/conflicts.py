@@ -7,7 +7,17 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, Closure, Room
@@ -117,22 +127,26 @@ def is_free_in(room: Room, spans: list[tuple[datetime, datetime, datetime]],
 
 
 @cache
-def conflicts_statement(excluding: bool = False, twins: bool = False) -> Select[Any]:
+def conflicts_statement(
+    excluding: bool = False, twins: bool = False
+) -> Select[int, int | None, datetime, datetime]:
     """The statement of ``find_conflicts``, built once per shape with bound
     parameters ``room_id``, ``center_id``, ``start``, ``end``, ``block_end``,
     ``lower`` (``start - MAX_BLOCK_SPAN``), when ``excluding`` ``exclude`` (a
     list of booking ids) and when ``twins`` ``organization_id``. Every request
     and approval runs it; building and hashing a fresh UNION ALL each time cost
     more than running it."""
-    room_id, start, end = bindparam("room_id"), bindparam("start"), bindparam("end")
-    bookings = select(
+    room_id: BindParameter[int] = bindparam("room_id")
+    start: BindParameter[datetime] = bindparam("start")
+    end: BindParameter[datetime] = bindparam("end")
+    bookings: Select[Any, int, datetime, datetime] = select(
         literal_column("0").label("kind"), Booking.id.label("booking_id"),
         Booking.start_at.label("start_at"), Booking.end_at.label("end_at"),
     ).where(Booking.room_id == room_id,
             *approved_blocks_meeting(start, bindparam("block_end"), bindparam("lower")))
     if excluding:
         bookings = bookings.where(Booking.id.not_in(bindparam("exclude", expanding=True)))
-    closures = select(
+    closures: Select[Any, None, datetime, datetime] = select(
         literal_column("1"), null(), Closure.start_at, Closure.end_at,
     ).where(*closures_of_room_meeting(room_id, bindparam("center_id"), start, end))
     parts = [bookings, closures]

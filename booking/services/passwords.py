@@ -11,9 +11,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -75,12 +76,13 @@ def reset_password(session: Session, secret: str, new_password: str, now: dateti
     of one link at once, the second waits for the first and then finds the
     secret used (a read-then-write would let both through on PostgreSQL)."""
     token = _live_token(session, secret, now)
-    spent = session.execute(
+    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult.
+    spent = cast("CursorResult[Any]", session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if spent != 1:
         raise NotFound(INVALID_LINK)
     set_committed_value(token, "used_at", now)

@@ -109,7 +109,7 @@ CENTER_NAME = {"uq_centers_name": FieldError("name", CENTER_NAME_TAKEN)}
 ROOM_NAME = {"uq_rooms_center_id_name": FieldError("name", ROOM_NAME_TAKEN)}
 
 
-def _name_taken(session: Session, rows: Select[Any], name: str, own_id: int | None) -> bool:
+def _name_taken(session: Session, rows: Select[int, str], name: str, own_id: int | None) -> bool:
     """Names compare without case in Python: SQLite's lower() knows only ASCII,
     and "Üsküdar" must clash with "üsküdar". Centers and rooms are few."""
     wanted = name.casefold()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -18,7 +19,10 @@ from booking.services.errors import FieldError, RuleViolation
 
 MAX_OCCURRENCES = 200
 MAX_SPAN_DAYS = 2 * 366
-FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}
+# Literal: dateutil types a frequency as one of the values YEARLY … SECONDLY.
+FREQUENCIES: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {
+    "daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY,
+}
 WEEKDAYS = {
     "MO": rrule.MO, "TU": rrule.TU, "WE": rrule.WE, "TH": rrule.TH,
     "FR": rrule.FR, "SA": rrule.SA, "SU": rrule.SU,
@@ -108,7 +112,7 @@ def expand(
     local_end = end.astimezone(tz).replace(tzinfo=None)
     duration = local_end - local_start
     limit = local_start + timedelta(days=MAX_SPAN_DAYS)
-    occurrences = []
+    occurrences: list[tuple[datetime, datetime]] = []
     for occurrence in recurrence.rule(local_start):
         if occurrence > limit:
             raise RuleViolation.single(

@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
@@ -77,7 +78,7 @@ def webcal_url(url: str) -> str:
 
 
 @bp.app_template_global("feed_url")
-def feed_url(endpoint: str, **values: object) -> str:
+def feed_url(endpoint: str, **values: Any) -> str:
     """A feed's absolute https URL under BASE_URL, e.g.
     ``feed_url("feeds.room_calendar", room_id=3)`` (calendar apps need it absolute)."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
