@@ -7,7 +7,7 @@ errors the views attach to these fields.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -36,7 +36,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 try:  # WTForms 3.3+ wants SelectChoice objects; older versions take pairs.
-    from wtforms.fields.choices import SelectChoice
+    # The WTForms stubs (types-WTForms 3.2) predate SelectChoice.
+    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the installed WTForms
     SelectChoice = None
 
@@ -66,8 +67,8 @@ FREQUENCY_CHOICES = [
     ("", _l("Tekrarlanmaz")), ("daily", _l("Her gün")),
     ("weekly", _l("Her hafta")), ("monthly", _l("Her ay")),
 ]
-ROLE_LABELS = {Role.MEMBER: _l("Kuruluş üyesi"), Role.STAFF: _l("Merkez görevlisi"),
-               Role.ADMIN: _l("Yönetici")}
+ROLE_LABELS: dict[str, Any] = {Role.MEMBER: _l("Kuruluş üyesi"), Role.STAFF: _l("Merkez görevlisi"),
+                                Role.ADMIN: _l("Yönetici")}
 
 
 class Integer(IntegerField):
@@ -114,6 +115,16 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+T = TypeVar("T")
+
+
+def validated(data: T | None) -> T:
+    """A required field's data once the form has validated: DataRequired or
+    InputRequired saw to it that there is some, while WTForms' types say
+    ``X | None`` for every field. For the type checker only: returns ``data``."""
+    return cast(T, data)
+
+
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[Any]:
     """(value, label) pairs as the installed WTForms wants its choices."""
     if SelectChoice is None:
@@ -125,7 +136,7 @@ def _choices(labels: dict, codes: list[str]) -> list[Any]:
     return choices((code, labels[code]) for code in codes)
 
 
-def password_field(label: object) -> PasswordField:
+def password_field(label: Any) -> PasswordField:  # a str or a lazy_gettext string
     return PasswordField(label, validators=[
         DataRequired(REQUIRED), Length(min=MIN_PASSWORD_LENGTH, message=SHORT_PASSWORD)])
 

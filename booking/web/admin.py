@@ -14,7 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
-from booking.forms import CenterForm, OrganizationForm, RoomForm, UserForm, UserRoleForm, choices
+from booking.forms import (
+    CenterForm,
+    OrganizationForm,
+    RoomForm,
+    UserForm,
+    UserRoleForm,
+    choices,
+    validated,
+)
 from booking.models import Center, Organization, Role, Room, User
 from booking.services import accounts, places, users
 from booking.services.errors import DomainError, RuleViolation
@@ -152,8 +160,8 @@ def new_user() -> Any:
     form.center_ids.choices = choices(_center_choices())
     def save() -> User:
         return accounts.create_user(
-            db.session(), _actor(), email=form.email.data, name=form.name.data,
-            password=form.password.data, role=form.role.data,
+            db.session(), _actor(), email=validated(form.email.data), name=validated(form.name.data),
+            password=validated(form.password.data), role=form.role.data,
             organization_id=form.organization_id.data or None,
             center_ids=form.center_ids.data or [], language=form.language.data)
 
@@ -196,8 +204,8 @@ def organization(organization_id: int) -> Any:
         form.kind.data = existing.kind.value
     def save() -> Organization:
         return users.update_organization(
-            db.session(), _actor(), existing.id, name=form.name.data, kind=form.kind.data,
-            email=form.email.data, phone=form.phone.data,
+            db.session(), _actor(), existing.id, name=validated(form.name.data), kind=form.kind.data,
+            email=validated(form.email.data), phone=form.phone.data,
             registry_number=form.registry_number.data, now=now())
 
     return _form_page(form, save, _saved, url_for("staff.organizations"),

@@ -30,6 +30,7 @@ from booking.forms import (
     RegisterForm,
     ResetPasswordForm,
     TokenForm,
+    validated,
 )
 from booking.i18n import SESSION_KEY, force_language, select_locale
 from booking.models import Role
@@ -73,9 +74,9 @@ def register() -> str | Response:
     if form.validate_on_submit():
         try:
             registration = accounts.register_organization(
-                db.session(), org_name=form.org_name.data, kind=form.org_kind.data,
-                org_email=form.org_email.data, user_name=form.user_name.data,
-                user_email=form.user_email.data, password=form.password.data,
+                db.session(), org_name=validated(form.org_name.data), kind=form.org_kind.data,
+                org_email=validated(form.org_email.data), user_name=validated(form.user_name.data),
+                user_email=validated(form.user_email.data), password=validated(form.password.data),
                 phone=form.org_phone.data, registry_number=form.registry_number.data,
                 language=str(request.accept_languages.best_match(["tr", "en"]) or "tr")
                 if SESSION_KEY not in session else session[SESSION_KEY],
@@ -99,7 +100,8 @@ def login() -> str | Response:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session(), form.email.data, form.password.data)
+        user = accounts.authenticate(db.session(), validated(form.email.data),
+                                     validated(form.password.data))
         if user is None:
             db.session.rollback()
             form.password.errors = [gettext("E-posta adresi ya da parola yanlış.")]
@@ -184,7 +186,7 @@ def _send_reset_mail(issued: passwords.IssuedReset) -> None:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        issued = passwords.request_reset(db.session(), form.email.data, now())
+        issued = passwords.request_reset(db.session(), validated(form.email.data), now())
         db.session.commit()
         if issued is not None:
             _send_reset_mail(issued)
@@ -195,7 +197,7 @@ def forgot_password() -> str | Response:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str) -> str | Response:
+def reset_password(token: str) -> str | Response | tuple[str, int]:
     try:
         passwords.check_reset(db.session(), token, now())
     except NotFound as exc:
@@ -204,7 +206,7 @@ def reset_password(token: str) -> str | Response:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            passwords.reset_password(db.session(), token, form.password.data, now())
+            passwords.reset_password(db.session(), token, validated(form.password.data), now())
         except RuleViolation as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
@@ -250,14 +252,15 @@ def profile() -> str:
 
 @bp.post("/profile/password")
 @signed_in
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if accounts.authenticate(db.session(), current_user.email, form.current_password.data) is None:
+        if accounts.authenticate(db.session(), current_user.email,
+                                 validated(form.current_password.data)) is None:
             form.current_password.errors = [gettext("Şu anki parola yanlış.")]
         else:
             try:
-                accounts.change_password(db.session(), current_user, form.password.data)
+                accounts.change_password(db.session(), current_user, validated(form.password.data))
             except RuleViolation as exc:
                 db.session.rollback()
                 apply_errors(form, exc.errors)
@@ -288,7 +291,7 @@ def _profile_with(**forms: object) -> tuple[str, int]:
 
 @bp.post("/profile/tokens")
 @signed_in
-def create_token() -> str | Response:
+def create_token() -> str | Response | tuple[str, int]:
     form = TokenForm()
     if form.validate_on_submit():
         try:

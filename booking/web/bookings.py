@@ -24,6 +24,7 @@ from booking.forms import (
     ChangeBookingForm,
     ReasonForm,
     choices,
+    validated,
 )
 from booking.i18n import local_time
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
@@ -173,8 +174,9 @@ def _conflicting_occurrence(form: BookingForm, room: Room, conflict: BookingConf
         return None
     tz = room.center.tz
     try:
-        occurrences = expand(recurrence, _local(form.date.data, form.start_time.data, room, "start"),
-                             _local(form.date.data, form.end_time.data, room, "end"), tz)
+        day = validated(form.date.data)
+        occurrences = expand(recurrence, _local(day, validated(form.start_time.data), room, "start"),
+                             _local(day, validated(form.end_time.data), room, "end"), tz)
     except DomainError:
         return None
     pad = timedelta(minutes=room.buffer_minutes)
@@ -252,10 +254,10 @@ def _create(form: BookingForm, room: Room) -> booking_service.CreateResult:
     if current_user.is_staff and form.organization_id.data:
         organization_id = form.organization_id.data
     req = booking_service.BookingRequest(
-        room_id=room.id, title=form.title.data, description=form.description.data,
-        start=_local(form.date.data, form.start_time.data, room, "start"),
-        end=_local(form.date.data, form.end_time.data, room, "end"),
-        expected_attendees=form.expected_attendees.data, kind=form.kind.data,
+        room_id=room.id, title=validated(form.title.data), description=form.description.data,
+        start=_local(validated(form.date.data), validated(form.start_time.data), room, "start"),
+        end=_local(validated(form.date.data), validated(form.end_time.data), room, "end"),
+        expected_attendees=validated(form.expected_attendees.data), kind=form.kind.data,
         category=form.category.data, is_public=form.is_public.data,
         organization_id=organization_id, recurrence=_recurrence(form),
         skip_conflicts=bool(form.skip_conflicts.data),
@@ -412,8 +414,10 @@ def edit(booking_id: int) -> Any:
                 title=form.title.data, description=form.description.data or "",
                 kind=form.kind.data, category=form.category.data, is_public=form.is_public.data,
                 expected_attendees=form.expected_attendees.data,
-                start=_local(form.date.data, form.start_time.data, booking.room, "start"),
-                end=_local(form.date.data, form.end_time.data, booking.room, "end"),
+                start=_local(validated(form.date.data), validated(form.start_time.data),
+                             booking.room, "start"),
+                end=_local(validated(form.date.data), validated(form.end_time.data),
+                           booking.room, "end"),
             )
             changed = booking_service.change_booking(db.session(), current_user, booking.id,
                                                      changes, now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext, ngettext
@@ -21,6 +21,7 @@ from booking.forms import (
     HolidayImportForm,
     RejectForm,
     choices,
+    validated,
 )
 from booking.i18n import local_time
 from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
@@ -42,7 +43,7 @@ class QueueItem:
     booking: Booking
     rivals: list[Booking]  # other pending requests it overlaps
     conflicts: list[Interval]  # approved bookings (and closures) it overlaps
-    approved: dict[int, Booking]
+    approved: dict[int, Booking | None]  # by id: the approved bookings among conflicts
 
 
 def managed_centers() -> list[Center]:
@@ -103,8 +104,10 @@ def approve(booking_id: int) -> Any:
         else:
             db.session.commit()
             flash(gettext("“%(title)s” onaylandı.", title=booking.title), "ok")
+            # Each rival was read in this request, so it is there (cast: get says "or None").
             rejected = [title for rival_id, title in rivals
-                        if db.session.get(Booking, rival_id).status == BookingStatus.REJECTED]
+                        if cast(Booking, db.session.get(Booking, rival_id)).status
+                        == BookingStatus.REJECTED]
             if rejected:
                 # They leave the queue: say so, or they seem to vanish.
                 flash(ngettext("Çakışan %(num)d talep otomatik reddedildi: %(titles)s.",
@@ -217,12 +220,14 @@ def record_attendance(booking_id: int) -> Any:
         return _attendance_page((booking, message, typed))
     try:
         booking_service.record_attendance(db.session(), current_user, booking.id,
-                                          form.actual_attendees.data, now())
+                                          validated(form.actual_attendees.data), now())
     except DomainError as exc:
         db.session.rollback()
         message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
             else exc.message
-        return _attendance_page((db.session.get(Booking, booking_id), str(message), typed))
+        # Read again after the rollback; it is there, _managed_booking found it (cast: "or None").
+        again = cast(Booking, db.session.get(Booking, booking_id))
+        return _attendance_page((again, str(message), typed))
     db.session.commit()
     flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
     if correction:
@@ -304,16 +309,17 @@ def add_closure() -> Any:
         form.room_id.errors = [gettext("Bir salon ya da merkez seçin.")]
         return _closures_page(form, import_form, [], status=422)
     tz = (center or room.center).tz  # type: ignore[union-attr]
-    start = datetime.combine(form.start_date.data, form.start_time.data or time(0), tzinfo=tz)
-    end_day: date = form.end_date.data
+    start = datetime.combine(validated(form.start_date.data), form.start_time.data or time(0),
+                             tzinfo=tz)
+    end_day: date = validated(form.end_date.data)
     if form.end_time.data is None:
         end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=tz)
     else:
         end = datetime.combine(end_day, form.end_time.data, tzinfo=tz)
     try:
         result = closures.add_closure(
-            db.session(), current_user, start=start, end=end, reason=form.reason.data, now=now(),
-            center_id=center.id if center else None, room_id=room.id if room else None)
+            db.session(), current_user, start=start, end=end, reason=validated(form.reason.data),
+            now=now(), center_id=center.id if center else None, room_id=room.id if room else None)
     except RuleViolation as exc:
         db.session.rollback()
         general = apply_errors(form, exc.errors, {"start": "start_date", "end": "end_date"})
@@ -356,7 +362,7 @@ def import_holidays(center_id: int) -> Any:
     form = HolidayImportForm()
     if form.validate_on_submit():
         act(lambda: closures.import_holidays(db.session(), current_user, center_id,
-                                             form.year.data, now()),
+                                             validated(form.year.data), now()),
             lambda added: ngettext("%(num)d resmî tatil kapanış olarak eklendi.",
                                    "%(num)d resmî tatil kapanış olarak eklendi.", len(added)))
     else:
