@@ -99,6 +99,7 @@ fuzz: install-test
 lint: install-test
 	$(BIN)/python -m compileall -q booking
 	$(BIN)/ruff check booking tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .venv-upgrade node_modules .pytest_cache
