@@ -9,9 +9,9 @@ BOOKING_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgr
 Then it times, as the median of ``--runs`` runs:
 
 - bare:  icalendar alone serialising the same events (no database, no Flask);
-- build: booking.ical.build_calendar + serialise (the icalendar objects, as
+- build: booking.calendar.ical.build_calendar + serialise (the icalendar objects, as
          the e-mail attachment uses them) on the loaded bookings;
-- render: booking.ical.render_calendar, the feed's writer (same bytes);
+- render: booking.calendar.ical.render_calendar, the feed's writer (same bytes);
 - full:  GET /rooms/<id>/calendar.ics through the Flask test client, with the
          rendered-feed cache emptied first (load and render every time);
 - cached: the same GET for an unchanged feed, answered from that cache;
@@ -38,7 +38,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from booking import create_app, ical  # noqa: E402
+from booking import create_app  # noqa: E402
+from booking.calendar import ical  # noqa: E402
 from booking.extensions import db  # noqa: E402
 from booking.migrate import upgrade_to_head  # noqa: E402
 from booking.models import (  # noqa: E402
@@ -194,8 +195,8 @@ def run(engine_name: str, url: str, count: int, runs: int) -> dict[str, float]:
         db.engine.dispose()
     print(f"\n[{engine_name}] {figures['events']} events, {figures['bytes']:,} bytes")
     print(f"  bare icalendar serialisation  {figures['bare'] * 1000:8.1f} ms")
-    print(f"  booking.ical build+serialise  {figures['build'] * 1000:8.1f} ms")
-    print(f"  booking.ical render_calendar  {figures['render'] * 1000:8.1f} ms")
+    print(f"  booking.calendar.ical build+serialise  {figures['build'] * 1000:8.1f} ms")
+    print(f"  booking.calendar.ical render_calendar  {figures['render'] * 1000:8.1f} ms")
     print(f"  full feed request (200)       {figures['full'] * 1000:8.1f} ms")
     print(f"  same, unchanged, from cache   {figures['cached'] * 1000:8.1f} ms")
     print(f"  conditional request (304)     {figures['304'] * 1000:8.1f} ms")

@@ -20,13 +20,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from booking.urls import IdConverter
+    from booking.web.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
-    from booking import api, auth, cli, i18n
+    from booking import api, cli, i18n
     from booking.database import configure_engine
     from booking.extensions import csrf, db, limiter, release_held
+    from booking.web import login
 
     db.init_app(app)
     app.teardown_request(release_held)
@@ -36,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     i18n.init_app(app)
-    auth.init_app(app)
+    login.init_app(app)
 
     from booking.web import register_blueprints
 

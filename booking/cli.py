@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from booking import demo_cli
+from booking.demo import cli as demo_cli
 from booking.extensions import db
 from booking.migrate import upgrade_to_head
 from booking.models import Center, Organization, Role

@@ -41,7 +41,7 @@ try:  # WTForms 3.3+ wants SelectChoice objects; older versions take pairs.
 except ImportError:  # pragma: no cover - depends on the installed WTForms
     SelectChoice = None
 
-from booking.labels import (
+from booking.i18n.labels import (
     CATEGORY_LABELS,
     FEATURE_LABELS,
     KIND_LABELS,

@@ -18,7 +18,7 @@ from flask_babel import format_date, format_time, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import ical
+from booking.calendar import ical
 from booking.i18n import force_language
 from booking.models import Booking, Center, Organization, OutboxMessage, User
 from booking.notifications import kinds

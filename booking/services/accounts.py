@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, ScalarResult, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from booking.i18n.text import turkish_casefold
 from booking.models import (
     Center,
     Organization,
@@ -23,7 +24,6 @@ from booking.models import (
 from booking.notifications import events as notify
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
-from booking.text import turkish_casefold
 
 MIN_PASSWORD_LENGTH = 8
 ORGANIZATION_NAME_TAKEN = _l("Bu adla kayıtlı bir kuruluş var.")

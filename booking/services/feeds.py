@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
+from booking.calendar.ical import feed_language, texts
 from booking.database import reads_under_lock
-from booking.ical import feed_language, texts
 from booking.models import (
     AuditEntry,
     Booking,

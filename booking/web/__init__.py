@@ -5,19 +5,19 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from booking.web import feeds, public, reports
+    from booking.web import calendar_feeds, public, reports
 
     app.register_blueprint(public.bp)
-    app.register_blueprint(feeds.bp)
+    app.register_blueprint(calendar_feeds.bp)
     app.register_blueprint(reports.bp)
 
     from booking.web import admin_outbox
 
     app.register_blueprint(admin_outbox.bp)
 
-    from booking.web import admin, auth, bookings, errors, rooms, staff, ui
+    from booking.web import accounts, admin, bookings, errors, rooms, staff, ui
 
     ui.init_app(app)
     errors.init_app(app)
-    for module in (auth, rooms, bookings, staff, admin):
+    for module in (accounts, rooms, bookings, staff, admin):
         app.register_blueprint(module.bp)

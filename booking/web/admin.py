@@ -23,10 +23,10 @@ from booking.forms import (
     choices,
     validated,
 )
+from booking.i18n.text import matches, turkish_sorted
 from booking.models import Center, Organization, Role, Room, User
 from booking.services import accounts, places, users
 from booking.services.errors import DomainError, RuleViolation
-from booking.text import matches, turkish_sorted
 from booking.web.common import admin_required, apply_errors, now, page_of
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -27,6 +27,7 @@ from booking.forms import (
     validated,
 )
 from booking.i18n import local_time
+from booking.i18n.text import turkish_sort_key, turkish_sorted
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
 from booking.services import bookings as booking_service
 from booking.services.access import get_visible_booking, manages_center, scope_bookings
@@ -40,7 +41,6 @@ from booking.services.errors import (
 )
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
-from booking.text import turkish_sort_key, turkish_sorted
 from booking.web.common import act, apply_errors, flash_form_errors, now, signed_in
 from booking.web.ui import clock
 

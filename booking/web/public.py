@@ -6,8 +6,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from booking.extensions import db
+from booking.i18n.text import turkish_sorted
 from booking.models import Center
-from booking.text import turkish_sorted
 
 bp = Blueprint("public", __name__)
 

@@ -22,13 +22,13 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from booking.extensions import db, login_manager
-from booking.labels import CATEGORY_LABELS, label
+from booking.i18n.labels import CATEGORY_LABELS, label
+from booking.i18n.text import turkish_sorted
 from booking.models import Role, User, utcnow
-from booking.report_csv import bookings_csv, summary_csv
 from booking.services import reports
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
-from booking.text import turkish_sorted
 from booking.web import charts
+from booking.web.report_csv import bookings_csv, summary_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.extensions import db
+from booking.i18n.text import turkish_sorted
 from booking.models import Booking, BookingStatus, Center, Role, Room
 from booking.services.access import can_view
 from booking.services.availability import room_availability
-from booking.text import turkish_sorted
 from booking.web.common import base_url, now
 
 bp = Blueprint("rooms", __name__)

@@ -24,13 +24,13 @@ from booking.forms import (
     validated,
 )
 from booking.i18n import local_time
+from booking.i18n.text import matches, turkish_sorted
 from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
 from booking.services import accounts, closures
 from booking.services import bookings as booking_service
 from booking.services.access import manages_center, scope_bookings
 from booking.services.conflicts import find_conflicts
 from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
-from booking.text import matches, turkish_sorted
 from booking.web.common import act, apply_errors, flash_form_errors, now, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_decimal, format_time
 
 from booking.forms import LANGUAGE_CHOICES, ROLE_LABELS, LanguageForm
-from booking.labels import (
+from booking.i18n.labels import (
     CATEGORY_LABELS,
     FEATURE_LABELS,
     KIND_LABELS,
@@ -17,8 +17,8 @@ from booking.labels import (
     STATUS_LABELS,
     label,
 )
+from booking.i18n.text import turkish_sorted
 from booking.notifications.messages import when
-from booking.text import turkish_sorted
 
 
 def day_label(value: date, fmt: str = "full") -> str:

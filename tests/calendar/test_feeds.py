@@ -128,8 +128,8 @@ def test_the_304_path_builds_no_calendar_and_loads_no_booking(client, scene, mon
     def forbidden(*args, **kwargs):
         raise AssertionError("the 304 path must not build the feed")
 
-    monkeypatch.setattr("booking.web.feeds.ical.render_calendar", forbidden)
-    monkeypatch.setattr("booking.web.feeds.feeds.feed_bookings", forbidden)
+    monkeypatch.setattr("booking.web.calendar_feeds.ical.render_calendar", forbidden)
+    monkeypatch.setattr("booking.web.calendar_feeds.feeds.feed_bookings", forbidden)
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
@@ -600,8 +600,8 @@ def test_an_unchanged_feed_is_served_again_from_the_cache_without_loading_bookin
         raise AssertionError("an unchanged feed must come from the cache")
 
     with monkeypatch.context() as patch:
-        patch.setattr("booking.web.feeds.feeds.feed_bookings", forbidden)
-        patch.setattr("booking.web.feeds.ical.render_calendar", forbidden)
+        patch.setattr("booking.web.calendar_feeds.feeds.feed_bookings", forbidden)
+        patch.setattr("booking.web.calendar_feeds.ical.render_calendar", forbidden)
         again = client.get(url)
     assert again.status_code == 200
     assert again.data == first.data
@@ -615,7 +615,7 @@ def test_an_unchanged_feed_is_served_again_from_the_cache_without_loading_bookin
 
 
 def test_the_body_cache_drops_the_least_recently_used_feeds_first():
-    from booking.web.feeds import BodyCache
+    from booking.web.calendar_feeds import BodyCache
 
     cache = BodyCache(max_bytes=10)
     cache.put("a", b"1234")

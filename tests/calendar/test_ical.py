@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from booking.ical import (
+from booking.calendar.ical import (
     EventOptions,
     booking_uid,
     build_calendar,
@@ -17,8 +17,8 @@ from booking.ical import (
     single_booking_calendar,
     webcal_url,
 )
+from booking.calendar.vtimezone import vtimezone
 from booking.models import Booking, BookingStatus, Center, Organization, Room, User
-from booking.vtimezone import vtimezone
 from tests.support.ical_checks import expand, icaljs, rfc_problems
 
 BASE = "https://rezervasyon.example.org"

@@ -1,7 +1,7 @@
 """Turkish-aware casefolding, sorting and searching of names."""
 from __future__ import annotations
 
-from booking.text import matches, turkish_casefold, turkish_sort_key, turkish_sorted
+from booking.i18n.text import matches, turkish_casefold, turkish_sort_key, turkish_sorted
 
 
 def test_casefold_follows_the_turkish_dotted_and_dotless_i() -> None:

@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from booking.demo_city import ADMIN_EMAIL, CENTERS, DEMO_PASSWORD, organizations
-from booking.demo_schedule import ATTENDEES, MEETINGS, PROGRAMS, RoomSlot, fit_total, plan_year
+from booking.demo.city import ADMIN_EMAIL, CENTERS, DEMO_PASSWORD, organizations
+from booking.demo.schedule import ATTENDEES, MEETINGS, PROGRAMS, RoomSlot, fit_total, plan_year
 from booking.extensions import db
 from booking.models import (
     AuditEntry,

@@ -12,9 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from booking.models import BookingKind, BookingStatus, Category, Role, User
-from booking.report_csv import BOM, bookings_csv, summary_csv
 from booking.services import reports
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
+from booking.web.report_csv import BOM, bookings_csv, summary_csv
 from tests.support.factories import make_booking, make_center, make_room, make_user
 
 APPROVED = BookingStatus.APPROVED

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
+from booking.calendar.vtimezone import vtimezone
 from booking.models import Booking, BookingStatus, Room
-from booking.vtimezone import vtimezone
 
 PRODID = "-//Sivil Toplum Merkezleri//Oda Rezervasyonu 1.0//TR"
 

@@ -4,7 +4,7 @@ Nothing here touches the database: ``plan_year`` returns closures, series and
 bookings that already satisfy every rule of SPEC §2 (opening hours, durations,
 capacity, buffers, closures, no overlap), and whose approved bookings add up to
 exactly the requested meetings, programs and recorded attendees.
-``booking.demo`` writes them in bulk.
+``booking.demo.seed`` writes them in bulk.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from booking.demo_city import (
+from booking.demo.city import (
     CANCEL_REASONS,
     GENERIC_MEETINGS,
     MEETING_TITLES,

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from booking.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
+from booking.i18n.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
 from booking.models import Booking
 
 BOM = "\ufeff"

@@ -1,7 +1,7 @@
 """The demo dataset: a believable city and a full year of its bookings.
 
-``seed_demo`` builds the city once (``booking.demo_city``), then plans the
-year (``booking.demo_schedule``) and writes it with a few bulk INSERTs in one
+``seed_demo`` builds the city once (``booking.demo.city``), then plans the
+year (``booking.demo.schedule``) and writes it with a few bulk INSERTs in one
 transaction. Running it again finds the city and the year already there and
 changes nothing. Rows are inserted directly, not through the booking service,
 because the planner has already applied every rule; the database's own
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from booking.demo_city import (
+from booking.demo.city import (
     ADMIN_EMAIL,
     CENTERS,
     DEMO_DOMAIN,
@@ -27,7 +27,7 @@ from booking.demo_city import (
     organizations,
     slug,
 )
-from booking.demo_schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
+from booking.demo.schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
 from booking.models import (
     AuditEntry,
     Booking,

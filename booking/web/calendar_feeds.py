@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
-from booking import ical
+from booking.calendar import ical
 from booking.extensions import db
 from booking.models import utcnow
 from booking.services import feeds

@@ -6,8 +6,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from booking.demo import ForeignData, seed_demo
-from booking.demo_city import DEMO_PASSWORD
+from booking.demo.city import DEMO_PASSWORD
+from booking.demo.seed import ForeignData, seed_demo
 from booking.extensions import db
 
 

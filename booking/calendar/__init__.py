@@ -1,0 +1,1 @@
+"""Pure iCalendar building: feeds and the compact VTIMEZONE (no database, no Flask)."""

@@ -1,0 +1,1 @@
+"""The demo city and its year: who is there, what they booked, and the command."""
