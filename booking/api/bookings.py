@@ -15,7 +15,9 @@ from booking.api.auth import require_user
 from booking.api.registry import operation, page_of, reply, write
 from booking.extensions import db
 from booking.models import Booking, Center, Room, utcnow
+from booking.services import attendance
 from booking.services import bookings as svc
+from booking.services import series as series_service
 from booking.services.access import get_visible_booking, scope_bookings
 from booking.services.errors import RuleViolation
 from booking.services.recurrence import Recurrence
@@ -187,7 +189,7 @@ def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
     """How many came; only for an approved booking that has started."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.record_attendance(db.session(), user, booking_id,
+    booking = write(lambda: attendance.record_attendance(db.session(), user, booking_id,
                                                   body.actual_attendees, utcnow()))
     return reply(serialize.booking(booking))
 
@@ -198,7 +200,7 @@ def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
 def cancel_series(series_id: int, body: s.ReasonIn) -> Response:
     """Cancel every future pending or approved occurrence of the series."""
     user = require_user()
-    cancelled = write(lambda: svc.cancel_series(db.session(), user, series_id, body.reason,
+    cancelled = write(lambda: series_service.cancel_series(db.session(), user, series_id, body.reason,
                                                 utcnow()))
     return reply(s.SeriesCancelled(series_id=series_id,
                                    bookings=[serialize.booking(b) for b in cancelled]))

@@ -1,4 +1,4 @@
-"""Create, change, approve, reject, cancel and record attendance.
+"""Create, change, approve, reject and cancel bookings (series: series.py; attendance: attendance.py).
 
 These are the only functions that change bookings. Each one checks the
 actor's rights and the rules of SPEC §2, changes the rows, writes the audit
@@ -9,7 +9,7 @@ these race; that refusal comes back as ``BookingConflict``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -38,7 +38,6 @@ from booking.services import audit
 from booking.services.access import (
     get_visible_booking,
     manages_center,
-    owns,
     require_center_staff,
     require_owner_or_staff,
 )
@@ -49,7 +48,6 @@ from booking.services.errors import (
     Interval,
     InvalidTransition,
     NotAllowed,
-    NotFound,
     RuleViolation,
     SkippedOccurrence,
 )
@@ -58,7 +56,6 @@ from booking.services.rules import check_request_fields, check_times
 
 MAX_REASON = 2000
 ALREADY_REQUESTED = _l("Kuruluşunuzun bu salon ve saat için bekleyen bir talebi zaten var.")
-MAX_ATTENDANCE = 100_000
 
 
 @dataclass
@@ -177,7 +174,7 @@ def _set_status(booking: Booking, status: BookingStatus, reason: str | None,
     return previous
 
 
-def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+def clean_reason(reason: str | None, *, required: bool) -> str | None:
     reason = (reason or "").strip()
     if required and not reason:
         raise RuleViolation.single("reason", _l("Bir gerekçe yazın."))
@@ -402,7 +399,7 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
     require_center_staff(actor, booking)
     _hold(session, booking)
     _ensure_transition(booking, BookingStatus.REJECTED)
-    cleaned = _clean_reason(reason, required=True)
+    cleaned = clean_reason(reason, required=True)
     previous = _set_status(booking, BookingStatus.REJECTED, cleaned, now)
     audit.record(session, actor, "booking", booking.id, "reject", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, reason=cleaned,
@@ -411,8 +408,9 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
     return booking
 
 
-def _cancel(session: Session, actor: User, booking: Booking, reason: str | None,
+def cancel_loaded(session: Session, actor: User, booking: Booking, reason: str | None,
             now: datetime) -> Booking:
+    """Cancel a booking the caller has loaded and checked the actor's right to."""
     _hold(session, booking)
     _ensure_transition(booking, BookingStatus.CANCELLED)
     if booking.end_at <= now:
@@ -433,52 +431,7 @@ def cancel_booking(session: Session, actor: User, booking_id: int, reason: str |
     """The organisation, staff of the center or an admin cancel a booking."""
     booking = get_visible_booking(session, actor, booking_id)
     require_owner_or_staff(actor, booking)
-    return _cancel(session, actor, booking, _clean_reason(reason, required=False), now)
-
-
-def cancel_series(session: Session, actor: User, series_id: int, reason: str | None,
-                  now: datetime) -> list[Booking]:
-    """Cancel every future pending or approved occurrence of a series."""
-    series = session.get(BookingSeries, series_id)
-    if series is None or not series.bookings:
-        raise NotFound(_l("Seri bulunamadı."))
-    for booking in series.bookings:
-        require_owner_or_staff(actor, booking)
-    cleaned = _clean_reason(reason, required=False)
-    cancelled = [
-        _cancel(session, actor, booking, cleaned, now)
-        for booking in series.bookings
-        if booking.start_at > now
-        and booking.status in (BookingStatus.PENDING, BookingStatus.APPROVED)
-    ]
-    return cancelled
-
-
-def record_attendance(session: Session, actor: User, booking_id: int, actual_attendees: int,
-                      now: datetime) -> Booking:
-    """Staff record how many came, once the booking has started."""
-    booking = get_visible_booking(session, actor, booking_id)
-    require_center_staff(actor, booking)
-    if booking.status != BookingStatus.APPROVED:
-        raise RuleViolation.single("status", _l("Katılım yalnızca onaylı rezervasyonlar için girilir."))
-    if booking.start_at > now:
-        raise RuleViolation.single("actual_attendees", _l("Katılım, etkinlik başladıktan sonra girilebilir."))
-    if not isinstance(actual_attendees, int) or isinstance(actual_attendees, bool) \
-            or not 0 <= actual_attendees <= MAX_ATTENDANCE:
-        raise RuleViolation.single(
-            "actual_attendees",
-            _l("Katılımcı sayısı 0 ile %(n)d arasında olmalı.", n=MAX_ATTENDANCE),
-        )
-    if actual_attendees > booking.room.capacity:
-        # The reports add these up: a slip of the keyboard would inflate a year.
-        raise RuleViolation.single(
-            "actual_attendees", _l("Bu salon en fazla %(n)d kişiliktir.", n=booking.room.capacity))
-    before = booking.actual_attendees
-    booking.actual_attendees = actual_attendees
-    booking.updated_at = now
-    audit.record(session, actor, "booking", booking.id, "attendance", booking_id=booking.id,
-                 details={"from": before, "to": actual_attendees}, at=now)
-    return booking
+    return cancel_loaded(session, actor, booking, clean_reason(reason, required=False), now)
 
 
 # --- change ----------------------------------------------------------------
@@ -573,31 +526,3 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
         if booking.status == BookingStatus.APPROVED:
             _reject_overlapping_pending(session, booking, actor, now)
     return booking
-
-
-def change_series(session: Session, actor: User, series_id: int, *, start_time: time,
-                  end_time: time, now: datetime, room_id: int | None = None) -> list[Booking]:
-    """Move every future pending or approved occurrence to new local times
-    (and optionally another room): all of them, or none (the caller rolls back)."""
-    series = session.get(BookingSeries, series_id)
-    if series is None or not series.bookings:
-        raise NotFound(_l("Seri bulunamadı."))
-    for booking in series.bookings:
-        require_owner_or_staff(actor, booking)
-    moved = []
-    for booking in list(series.bookings):
-        if booking.start_at <= now or booking.status not in (BookingStatus.PENDING,
-                                                             BookingStatus.APPROVED):
-            continue
-        tz = booking.room.center.tz
-        day = booking.start_at.astimezone(tz).date()
-        start = datetime.combine(day, start_time, tzinfo=tz).astimezone(booking.start_at.tzinfo)
-        end = datetime.combine(day, end_time, tzinfo=tz).astimezone(booking.start_at.tzinfo)
-        moved.append(change_booking(session, actor, booking.id,
-                                    BookingChanges(start=start, end=end, room_id=room_id), now))
-    return moved
-
-
-def is_requester(actor: User | None, booking: Booking) -> bool:
-    """True when the actor's organisation owns the booking (for the web pages)."""
-    return owns(actor, booking)

@@ -30,6 +30,7 @@ from booking.i18n import local_time
 from booking.i18n.text import turkish_sort_key, turkish_sorted
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Center, Organization, Role, Room
 from booking.services import bookings as booking_service
+from booking.services import series as series_service
 from booking.services.access import get_visible_booking, manages_center, scope_bookings
 from booking.services.errors import (
     BookingConflict,
@@ -499,7 +500,7 @@ def cancel_series(series_id: int) -> Any:
     if not form.validate_on_submit():
         flash_form_errors(form, gettext("İptal edilmedi."))
     else:
-        act(lambda: booking_service.cancel_series(db.session(), current_user, series.id,
+        act(lambda: series_service.cancel_series(db.session(), current_user, series.id,
                                                   form.reason.data, now()),
             lambda cancelled: ngettext("%(num)d tarih iptal edildi.", "%(num)d tarih iptal edildi.",
                                        len(cancelled)))

@@ -27,6 +27,7 @@ from booking.i18n import local_time
 from booking.i18n.text import matches, turkish_sorted
 from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
 from booking.services import accounts, closures
+from booking.services import attendance as attendance_service
 from booking.services import bookings as booking_service
 from booking.services.access import manages_center, scope_bookings
 from booking.services.conflicts import find_conflicts
@@ -219,7 +220,7 @@ def record_attendance(booking_id: int) -> Any:
                        gettext("Bir tam sayı girin."))
         return _attendance_page((booking, message, typed))
     try:
-        booking_service.record_attendance(db.session(), current_user, booking.id,
+        attendance_service.record_attendance(db.session(), current_user, booking.id,
                                           validated(form.actual_attendees.data), now())
     except DomainError as exc:
         db.session.rollback()

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import AuditEntry, BookingStatus, OutboxMessage
+from booking.services import attendance
 from booking.services import bookings as svc
 from booking.services.bookings import BookingChanges, create_booking
 from booking.services.errors import (
@@ -141,7 +142,7 @@ def test_another_organization_cannot_see_or_touch_a_booking(session, scene, acti
         "cancel": lambda: svc.cancel_booking(session, scene.other_member, booking.id, None, NOW),
         "change": lambda: svc.change_booking(session, scene.other_member, booking.id,
                                              BookingChanges(title="Ele geçirildi"), NOW),
-        "attendance": lambda: svc.record_attendance(session, scene.other_member, booking.id, 3,
+        "attendance": lambda: attendance.record_attendance(session, scene.other_member, booking.id, 3,
                                                     NOW),
         "view": lambda: svc.get_visible_booking(session, scene.other_member, booking.id),
     }
@@ -176,10 +177,10 @@ def test_attendance_is_recorded_by_staff_only_after_the_start(session, scene):
                            status=S.APPROVED, organization=scene.org)
     session.commit()
     with pytest.raises(RuleViolation):
-        svc.record_attendance(session, scene.staff, booking.id, 30, NOW)
+        attendance.record_attendance(session, scene.staff, booking.id, 30, NOW)
     with pytest.raises(NotAllowed):
-        svc.record_attendance(session, scene.member, booking.id, 30, NOW + timedelta(hours=3))
-    svc.record_attendance(session, scene.staff, booking.id, 30, NOW + timedelta(hours=3))
+        attendance.record_attendance(session, scene.member, booking.id, 30, NOW + timedelta(hours=3))
+    attendance.record_attendance(session, scene.staff, booking.id, 30, NOW + timedelta(hours=3))
     assert booking.actual_attendees == 30
 
 
@@ -189,7 +190,7 @@ def test_attendance_must_be_a_sensible_number(session, scene, value):
                            status=S.APPROVED, organization=scene.org)
     session.commit()
     with pytest.raises(RuleViolation):
-        svc.record_attendance(session, scene.staff, booking.id, value, NOW)
+        attendance.record_attendance(session, scene.staff, booking.id, value, NOW)
 
 
 def test_attendance_cannot_exceed_the_rooms_capacity(session, scene):
@@ -197,10 +198,10 @@ def test_attendance_cannot_exceed_the_rooms_capacity(session, scene):
                            status=S.APPROVED, organization=scene.org)
     session.commit()
     with pytest.raises(RuleViolation) as caught:
-        svc.record_attendance(session, scene.staff, booking.id, scene.room.capacity + 1, NOW)
+        attendance.record_attendance(session, scene.staff, booking.id, scene.room.capacity + 1, NOW)
     assert caught.value.errors[0].field == "actual_attendees"
     assert str(scene.room.capacity) in str(caught.value.errors[0].message)
-    svc.record_attendance(session, scene.staff, booking.id, scene.room.capacity, NOW)
+    attendance.record_attendance(session, scene.staff, booking.id, scene.room.capacity, NOW)
     assert booking.actual_attendees == scene.room.capacity
 
 

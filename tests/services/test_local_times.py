@@ -65,3 +65,26 @@ def test_the_api_answers_422_for_a_naive_time_in_the_gap(api, scene, berlin_room
     assert response.mimetype == "application/problem+json"
     assert problem["errors"][0]["field"] == "start"
     assert "02:30" in problem["errors"][0]["message"]
+
+
+def test_moving_a_series_to_a_time_the_clocks_skip_is_refused_not_shifted(session, scene,
+                                                                         berlin_room):
+    """A series moved to 02:30 on a spring-forward night: refused with the same
+    message as a new request, instead of an occurrence silently an hour off."""
+    from booking.models import Role
+    from booking.services.bookings import create_booking
+    from booking.services.recurrence import Recurrence
+    from booking.services.series import change_series
+    from tests.support.clock import NOW
+
+    sunday = date(2030, 3, 31)  # the last Sunday of March 2030: Berlin skips 02:00-03:00
+    first = datetime.combine(sunday - timedelta(days=7), time(10, 0), tzinfo=BERLIN)
+    assert scene.admin.role == Role.ADMIN
+    result = create_booking(session, scene.admin, scene.request(
+        first, 60, room=berlin_room, recurrence=Recurrence("weekly", count=2)), NOW)
+    with pytest.raises(RuleViolation) as caught:
+        change_series(session, scene.admin, result.series.id, start_time=time(2, 30),
+                      end_time=time(3, 30), now=NOW)
+    error = caught.value.errors[0]
+    assert error.field == "start_time"
+    assert "31.03.2030" in str(error.message) and "02:30" in str(error.message)

@@ -9,6 +9,7 @@ import pytest
 
 from booking.models import BookingStatus
 from booking.services import bookings as svc
+from booking.services import series as series_service
 from booking.services.bookings import BookingChanges, create_booking
 from booking.services.closures import add_closure
 from booking.services.errors import BookingConflict, RuleViolation
@@ -135,7 +136,7 @@ def test_cancelling_a_series_cancels_only_future_occurrences(session, scene):
     result = create_booking(session, scene.member, scene.request(
         local(4, 18), 60, recurrence=Recurrence("weekly", count=4)), NOW)
     later = NOW + timedelta(days=15)  # after the 2nd occurrence (5, 12 | 19, 26 March)
-    cancelled = svc.cancel_series(session, scene.member, result.series.id, "Dönem bitti", later)
+    cancelled = series_service.cancel_series(session, scene.member, result.series.id, "Dönem bitti", later)
     assert len(cancelled) == 2
     assert [b.status for b in result.bookings] == [
         BookingStatus.PENDING, BookingStatus.PENDING,
@@ -145,8 +146,8 @@ def test_cancelling_a_series_cancels_only_future_occurrences(session, scene):
 def test_moving_all_future_occurrences_to_a_new_time(session, scene):
     result = create_booking(session, scene.staff, scene.request(
         local(4, 18), 60, recurrence=Recurrence("weekly", count=3)), NOW)
-    moved = svc.change_series(session, scene.staff, result.series.id, start_time=time(19, 0),
-                              end_time=time(20, 30), now=NOW)
+    moved = series_service.change_series(session, scene.staff, result.series.id,
+                                         start_time=time(19, 0), end_time=time(20, 30), now=NOW)
     assert len(moved) == 3
     assert {b.start_at.astimezone(ISTANBUL).time() for b in result.bookings} == {time(19, 0)}
     assert {b.end_at - b.start_at for b in result.bookings} == {timedelta(minutes=90)}
@@ -158,4 +159,4 @@ def test_another_organization_cannot_cancel_a_series(session, scene):
     result = create_booking(session, scene.member, scene.request(
         local(4, 18), 60, recurrence=Recurrence("weekly", count=2)), NOW)
     with pytest.raises(NotFound):
-        svc.cancel_series(session, scene.other_member, result.series.id, None, NOW)
+        series_service.cancel_series(session, scene.other_member, result.series.id, None, NOW)
