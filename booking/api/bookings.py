@@ -156,7 +156,7 @@ def approve_booking(booking_id: int) -> Response:
     automatically. 409 when it would overlap an approved booking or a closure."""
     user = require_user()
     _visible(booking_id)
-    booking = write(lambda: svc.approve_booking(db.session(), user, booking_id, utcnow()))
+    booking = write(lambda: svc.approve_booking(db.session(), user, booking_id, utcnow()).booking)
     return reply(serialize.booking(booking))
 
 

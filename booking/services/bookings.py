@@ -41,7 +41,7 @@ from booking.services.access import (
     require_center_staff,
     require_owner_or_staff,
 )
-from booking.services.conflicts import find_conflicts, suggest
+from booking.services.conflicts import find_conflicts, pending_blocks_meeting, suggest
 from booking.services.errors import (
     BookingConflict,
     FieldError,
@@ -350,13 +350,8 @@ def _reject_overlapping_pending(session: Session, approved: Booking, actor: User
                                 now: datetime) -> list[Booking]:
     """Approving a booking rejects the pending requests it collides with."""
     rivals = session.scalars(
-        select(Booking).where(
-            Booking.room_id == approved.room_id,
-            Booking.status == BookingStatus.PENDING,
-            Booking.id != approved.id,
-            Booking.start_at < approved.block_end,
-            Booking.block_end > approved.start_at,
-        )
+        select(Booking).where(*pending_blocks_meeting(approved)).order_by(Booking.start_at,
+                                                                          Booking.id)
     ).all()
     for rival in rivals:
         previous = _set_status(rival, BookingStatus.REJECTED, _auto_reject_reason(rival), now)
@@ -368,7 +363,16 @@ def _reject_overlapping_pending(session: Session, approved: Booking, actor: User
     return list(rivals)
 
 
-def approve_booking(session: Session, actor: User, booking_id: int, now: datetime) -> Booking:
+@dataclass
+class Approval:
+    """What approving did: the approved booking, and the pending requests whose
+    time it took, rejected automatically (their requesters are told why)."""
+
+    booking: Booking
+    auto_rejected: list[Booking]
+
+
+def approve_booking(session: Session, actor: User, booking_id: int, now: datetime) -> Approval:
     """Staff of the center approve a pending request; overlapping requests are rejected."""
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
@@ -388,8 +392,7 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     audit.record(session, actor, "booking", booking.id, "approve", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, at=now)
     notify.on_status_changed(session, booking, previous, now)
-    _reject_overlapping_pending(session, booking, actor, now)
-    return booking
+    return Approval(booking, _reject_overlapping_pending(session, booking, actor, now))
 
 
 def reject_booking(session: Session, actor: User, booking_id: int, reason: str | None,

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from booking.models import Booking, Closure, Room
+from booking.models import Booking, BookingStatus, Closure, Room
 from booking.models.places import MAX_BUFFER_MINUTES, MAX_DURATION_MINUTES
 from booking.services.errors import Interval, Suggestion
 from booking.services.rules import check_times
@@ -40,6 +40,33 @@ def is_approved() -> ColumnElement[bool]:
     applies (a bound parameter hides the value from SQLite and from
     PostgreSQL's generic plans)."""
     return Booking.status == literal_column("'approved'")
+
+
+def blocks_meet(start: datetime, block_end: datetime,
+                 other_start: datetime, other_block_end: datetime) -> bool:
+    """The one overlap rule between two bookings of a room, in Python: each
+    blocks [start, end + the room's buffer), and two blocks meet when each
+    begins before the other ends. The SQL below says the same of rows."""
+    return start < other_block_end and other_start < block_end
+
+
+def block_end_if_approved(booking: Booking) -> datetime:
+    """Where a booking's block would end if it were approved now: its end plus
+    the room's current buffer (approval writes this into ``block_end``)."""
+    return booking.end_at + timedelta(minutes=booking.room.buffer_minutes)
+
+
+def pending_blocks_meeting(booking: Booking) -> tuple[ColumnElement[bool], ...]:
+    """Other pending requests of the booking's room whose block meets the block
+    it has once approved (``block_end_if_approved``): the requests its
+    approval rejects, and the rivals the staff queue shows beside it."""
+    return (
+        Booking.room_id == booking.room_id,
+        Booking.status == BookingStatus.PENDING,
+        Booking.id != booking.id,
+        Booking.start_at < block_end_if_approved(booking),
+        Booking.block_end > booking.start_at,
+    )
 
 
 def approved_blocks_meeting(start: Any, end: Any, lower: Any = None) -> tuple[ColumnElement[bool], ...]:

@@ -30,7 +30,7 @@ from booking.services import accounts, closures
 from booking.services import attendance as attendance_service
 from booking.services import bookings as booking_service
 from booking.services.access import manages_center, scope_bookings
-from booking.services.conflicts import find_conflicts
+from booking.services.conflicts import block_end_if_approved, blocks_meet, find_conflicts
 from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
 from booking.web.common import act, apply_errors, flash_form_errors, now, staff_required
 
@@ -63,9 +63,11 @@ def _queue() -> list[QueueItem]:
         .order_by(Booking.start_at, Booking.id)))
     items = []
     for booking in pending:
+        # The rivals its approval would reject: the engine's own rule, buffer counted.
         rivals = [other for other in pending if other.id != booking.id
                   and other.room_id == booking.room_id
-                  and other.start_at < booking.end_at and other.end_at > booking.start_at]
+                  and blocks_meet(booking.start_at, block_end_if_approved(booking),
+                                  other.start_at, other.block_end)]
         conflicts = find_conflicts(db.session(), booking.room, booking.start_at, booking.end_at)
         approved = {c.booking_id: db.session.get(Booking, c.booking_id)
                     for c in conflicts if c.booking_id is not None}
@@ -93,9 +95,9 @@ def _managed_booking(booking_id: int) -> Booking:
 def approve(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     if ConfirmForm().validate_on_submit():
-        rivals = _pending_around(booking)
         try:
-            booking_service.approve_booking(db.session(), current_user, booking.id, now())
+            approval = booking_service.approve_booking(db.session(), current_user, booking.id,
+                                                       now())
         except BookingConflict as exc:
             db.session.rollback()
             flash(gettext("Onaylanamadı: %(why)s", why=exc.message), "error")
@@ -103,12 +105,9 @@ def approve(booking_id: int) -> Any:
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
+            rejected = [rival.title for rival in approval.auto_rejected]
             db.session.commit()
             flash(gettext("“%(title)s” onaylandı.", title=booking.title), "ok")
-            # Each rival was read in this request, so it is there (cast: get says "or None").
-            rejected = [title for rival_id, title in rivals
-                        if cast(Booking, db.session.get(Booking, rival_id)).status
-                        == BookingStatus.REJECTED]
             if rejected:
                 # They leave the queue: say so, or they seem to vanish.
                 flash(ngettext("Çakışan %(num)d talep otomatik reddedildi: %(titles)s.",
@@ -116,18 +115,6 @@ def approve(booking_id: int) -> Any:
                                len(rejected), titles=", ".join(f"“{t}”" for t in rejected)),
                       "ok")
     return redirect(url_for("staff.queue"))
-
-
-def _pending_around(booking: Booking) -> list[tuple[int, str]]:
-    """Other pending requests of the room near this one's time (buffer
-    included): those its approval may reject. (id, title) pairs."""
-    pad = timedelta(minutes=booking.room.buffer_minutes)
-    rows = db.session.execute(
-        select(Booking.id, Booking.title).where(
-            Booking.room_id == booking.room_id, Booking.id != booking.id,
-            Booking.status == BookingStatus.PENDING,
-            Booking.start_at < booking.end_at + pad, Booking.end_at > booking.start_at - pad))
-    return [(row.id, row.title) for row in rows]
 
 
 @bp.post("/bookings/<int:booking_id>/reject")

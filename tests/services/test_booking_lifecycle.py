@@ -159,7 +159,7 @@ def test_staff_of_another_center_cannot_approve(session, scene):
 
 def test_admin_may_approve_anywhere(session, scene):
     booking = _pending(session, scene)
-    assert svc.approve_booking(session, scene.admin, booking.id, NOW).status == S.APPROVED
+    assert svc.approve_booking(session, scene.admin, booking.id, NOW).booking.status == S.APPROVED
 
 
 def test_member_cannot_cancel_a_booking_that_has_started_but_staff_can(session, scene):

@@ -184,6 +184,40 @@ def test_the_queue_shows_overlaps_and_approving_rejects_rivals(
     assert second.status == BookingStatus.REJECTED and second.status_reason
 
 
+def test_the_queue_the_auto_rejection_and_the_engine_count_the_buffer_alike(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """The room keeps 15 minutes after each booking. A request starting inside
+    that quarter of an hour is a rival in the queue, is rejected by the
+    approval, and could not be approved beside it; one starting when the
+    quarter ends is none of these."""
+    assert scene.room.buffer_minutes == 15
+    login(client, scene.member)
+    client.post("/bookings/new", data=booking_form(scene.room.id, ahead(6, 10), 60,
+                                                   title="Birinci"))
+    client.post("/logout")
+    login(client, scene.other_member)
+    client.post("/bookings/new", data=booking_form(scene.room.id, ahead(6, 11, 10), 60,
+                                                   title="Tampon içinde"))
+    client.post("/bookings/new", data=booking_form(scene.room.id, ahead(6, 11, 15), 60,
+                                                   title="Tampondan sonra"))
+    client.post("/logout")
+    login(client, scene.staff)
+    first, inside, after = _bookings(app)
+    html = unescape(client.get("/staff/queue").get_data(as_text=True))
+    card = html[html.index(f'id="booking-{first.id}"'):html.index(f'id="booking-{inside.id}"')]
+    assert "Tampon içinde" in card and "Tampondan sonra" not in card
+
+    client.post(f"/staff/bookings/{first.id}/approve")
+    html = unescape(client.get("/staff/queue").get_data(as_text=True))
+    assert "Çakışan 1 talep otomatik reddedildi: “Tampon içinde”." in html
+    first, inside, after = _bookings(app)
+    assert (first.status, inside.status, after.status) == (
+        BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.PENDING)
+    # The engine agrees: the later request fits beside the approved one.
+    assert client.post(f"/staff/bookings/{after.id}/approve").status_code == 302
+    assert _bookings(app)[2].status == BookingStatus.APPROVED
+
+
 def test_rejecting_needs_a_reason(app: Flask, client: FlaskClient, scene: Scene) -> None:
     login(client, scene.member)
     client.post("/bookings/new", data=booking_form(scene.room.id, ahead(6, 10)))
