@@ -48,6 +48,7 @@ from booking.i18n.labels import (
     ORGANIZATION_KIND_LABELS,
 )
 from booking.models import FEATURES, BookingKind, Category, OrganizationKind, Role
+from booking.models.places import ROOM_DEFAULTS
 from booking.services.accounts import MIN_PASSWORD_LENGTH
 
 REQUIRED = _l("Bu alan gerekli.")
@@ -300,16 +301,21 @@ class RoomForm(FlaskForm):
     floor = StringField(_l("Kat"), validators=[Optional(), Length(max=40)])
     capacity = Integer(_l("Kapasite"), validators=[InputRequired(REQUIRED)])
     features = MultiCheckbox(_l("Olanaklar"), choices=_choices(FEATURE_LABELS, list(FEATURES)))
-    requires_approval = BooleanField(_l("Talepler onay gerektirir"), default=True)
-    buffer_minutes = Integer(_l("Hazırlık/temizlik arası (dakika)"), default=0,
+    requires_approval = BooleanField(_l("Talepler onay gerektirir"),
+                                     default=ROOM_DEFAULTS["requires_approval"])
+    buffer_minutes = Integer(_l("Hazırlık/temizlik arası (dakika)"),
+                             default=ROOM_DEFAULTS["buffer_minutes"],
                              validators=[InputRequired(REQUIRED)])
     opening_time = Time(_l("Açılış saati"), validators=[InputRequired(REQUIRED)])
     closing_time = Time(_l("Kapanış saati"), validators=[InputRequired(REQUIRED)])
-    min_duration_minutes = Integer(_l("En kısa süre (dakika)"), default=30,
+    min_duration_minutes = Integer(_l("En kısa süre (dakika)"),
+                                   default=ROOM_DEFAULTS["min_duration_minutes"],
                                    validators=[InputRequired(REQUIRED)])
-    max_duration_minutes = Integer(_l("En uzun süre (dakika)"), default=480,
+    max_duration_minutes = Integer(_l("En uzun süre (dakika)"),
+                                   default=ROOM_DEFAULTS["max_duration_minutes"],
                                    validators=[InputRequired(REQUIRED)])
-    max_advance_days = Integer(_l("En çok kaç gün önceden"), default=180,
+    max_advance_days = Integer(_l("En çok kaç gün önceden"),
+                               default=ROOM_DEFAULTS["max_advance_days"],
                                validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Açıklama"), validators=[Optional(), Length(max=5000)])
     is_active = BooleanField(_l("Etkin"), default=True)

@@ -32,6 +32,7 @@ from werkzeug.serving import is_running_from_reloader
 from booking import jobs
 from booking.extensions import db
 from booking.models import Center
+from booking.notifications.staff import DIGEST_AT
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ ESCALATION_JOB_ID = "pending-escalation"
 DIGEST_JOB_PREFIX = "daily-digest:"
 SEND_EVERY_MINUTES = 1
 ESCALATE_EVERY_MINUTES = 15
-DIGEST_HOUR, DIGEST_MINUTE = 7, 30
+DIGEST_HOUR, DIGEST_MINUTE = DIGEST_AT.hour, DIGEST_AT.minute
 DIGEST_CATCH_UP_UNTIL = time(12, 0)
 LATE_RUN_GRACE_SECONDS = 3600
 # Stated on every job, not only as scheduler defaults, so each job says what it does.

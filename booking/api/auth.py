@@ -81,14 +81,6 @@ def require_user() -> User:
     return user
 
 
-def require_staff() -> User:
-    user = require_user()
-    if not user.is_staff:
-        raise ApiProblem(403, "forbidden", _("Bu işlemi yalnızca merkez görevlileri ve yöneticiler "
-                                              "yapabilir."))
-    return user
-
-
 def require_admin() -> User:
     user = require_user()
     if not user.is_admin:

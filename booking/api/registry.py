@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from booking.api.errors import ApiProblem, Malformed
 from booking.database import is_retryable
 from booking.extensions import db, limiter
+from booking.models.base import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,7 +35,6 @@ MAX_BODY_BYTES = 1024 * 1024
 # registered in api/__init__.py: Werkzeug answers 405 instead of 404 when a
 # bounded converter, like the app-wide ``int``, refuses a value on a path other
 # methods share.)
-MAX_ID = 2_147_483_647
 T = TypeVar("T")
 
 

@@ -18,9 +18,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
 from pydantic_core import PydanticCustomError
 
 from booking.models import FEATURES, BookingKind, BookingStatus, Category, OrganizationKind, Role
+from booking.models.base import MAX_ID
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
-MAX_ID = 2_147_483_647
 MAX_ATTENDEES = 100_000
 
 

@@ -24,6 +24,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Ids are 32-bit integers on PostgreSQL: a larger number names no row, on any engine.
+MAX_ID = 2_147_483_647
+
+
 def utcnow() -> datetime:
     """The current instant as an aware UTC datetime."""
     return datetime.now(UTC)

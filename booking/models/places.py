@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -43,6 +43,23 @@ FEATURES = (
     "computers",
     "childcare_corner",
 )
+
+
+# What a new room gets when nothing else is said (SPEC §3): the columns, the
+# rooms service, the admin form and the API's documentation all read this.
+ROOM_DEFAULTS: dict[str, Any] = {
+    "features": [],
+    "requires_approval": True,
+    "buffer_minutes": 0,
+    "opening_time": time(8, 0),
+    "closing_time": time(22, 0),
+    "min_duration_minutes": 30,
+    "max_duration_minutes": 480,
+    "max_advance_days": 180,
+    "is_active": True,
+    "description": None,
+    "floor": None,
+}
 
 
 class Center(Base):
@@ -102,13 +119,17 @@ class Room(Base):
     description: Mapped[str | None] = mapped_column(Text)
     floor: Mapped[str | None] = mapped_column(String(40))
     capacity: Mapped[int] = mapped_column(Integer)
-    requires_approval: Mapped[bool] = mapped_column(Boolean, default=True)
-    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    opening_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
-    closing_time: Mapped[time] = mapped_column(Time, default=time(22, 0))
-    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
-    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=480)
-    max_advance_days: Mapped[int] = mapped_column(Integer, default=180)
+    requires_approval: Mapped[bool] = mapped_column(
+        Boolean, default=ROOM_DEFAULTS["requires_approval"])
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=ROOM_DEFAULTS["buffer_minutes"])
+    opening_time: Mapped[time] = mapped_column(Time, default=ROOM_DEFAULTS["opening_time"])
+    closing_time: Mapped[time] = mapped_column(Time, default=ROOM_DEFAULTS["closing_time"])
+    min_duration_minutes: Mapped[int] = mapped_column(
+        Integer, default=ROOM_DEFAULTS["min_duration_minutes"])
+    max_duration_minutes: Mapped[int] = mapped_column(
+        Integer, default=ROOM_DEFAULTS["max_duration_minutes"])
+    max_advance_days: Mapped[int] = mapped_column(
+        Integer, default=ROOM_DEFAULTS["max_advance_days"])
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

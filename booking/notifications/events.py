@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from booking.config import DEFAULTS
+from booking.config import reminder_offsets as parse_reminder_offsets
 from booking.models import Booking, BookingStatus, Organization, OutboxMessage, User
 from booking.notifications import kinds
 from booking.notifications.outbox import enqueue, skip_unsent
 
-DEFAULT_REMINDER_OFFSETS = (1440, 120)
+DEFAULT_REMINDER_OFFSETS = tuple(parse_reminder_offsets(DEFAULTS["REMINDER_OFFSETS"]))
 
 
 def reminder_offsets() -> list[int]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, Role, Room, User
@@ -61,5 +61,3 @@ def require_owner_or_staff(actor: User | None, booking: Booking) -> None:
         raise NotFound(_l("Rezervasyon bulunamadı."))
 
 
-def bookings_query_for(actor: User | None) -> Select:
-    return scope_bookings(select(Booking), actor)

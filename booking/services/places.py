@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from booking.models import FEATURES, Booking, BookingStatus, Center, Room, User, utcnow
+from booking.models.places import ROOM_DEFAULTS
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
@@ -34,19 +35,6 @@ ROOM_FIELDS = {
     "name", "capacity", "features", "requires_approval", "buffer_minutes", "opening_time",
     "closing_time", "min_duration_minutes", "max_duration_minutes", "max_advance_days",
     "is_active", *ROOM_TEXT_LIMITS,
-}
-ROOM_DEFAULTS: dict[str, Any] = {
-    "features": [],
-    "requires_approval": True,
-    "buffer_minutes": 0,
-    "opening_time": time(8, 0),
-    "closing_time": time(22, 0),
-    "min_duration_minutes": 30,
-    "max_duration_minutes": 480,
-    "max_advance_days": 180,
-    "is_active": True,
-    "description": None,
-    "floor": None,
 }
 
 

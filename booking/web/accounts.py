@@ -20,6 +20,7 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from booking.calendar import ical
 from booking.extensions import db, limiter
 from booking.forms import (
     ChangePasswordForm,
@@ -244,7 +245,7 @@ def profile() -> str:
         api_tokens=tokens.list_tokens(db.session(), current_user),
         feed_token=feed_token,
         feed_url=feed_url,
-        webcal=feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
+        webcal=ical.webcal_url(feed_url)
         if feed_url else None,
         new_api_token=new_api,
     )

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from booking.extensions import db, login_manager
-from booking.models import Role, utcnow
+from booking.models import utcnow
 from booking.services.errors import DomainError, FieldError, RuleViolation
 
 T = TypeVar("T")
@@ -64,7 +64,6 @@ def _guard(allowed: Callable[[Any], bool]) -> Callable[[F], F]:
 
 
 signed_in = _guard(lambda user: True)
-member_required = _guard(lambda user: user.role == Role.MEMBER)
 staff_required = _guard(lambda user: user.is_staff)
 admin_required = _guard(lambda user: user.is_admin)
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.calendar import ical
 from booking.extensions import db
 from booking.i18n.text import turkish_sorted
 from booking.models import Booking, BookingStatus, Center, Role, Room
@@ -35,7 +36,7 @@ class Cell:
 
 def webcal(path: str) -> str:
     url = base_url() + path
-    return "webcal://" + url.split("://", 1)[1]
+    return ical.webcal_url(url)
 
 
 # How far from today a day or week may be asked for: enough for any real use,

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
+from booking.models.base import MAX_ID
+
 # Ids are INTEGER columns on both engines: 1 … 2**31 - 1.
-MAX_ID = 2_147_483_647
 
 
 class IdConverter(IntegerConverter):
