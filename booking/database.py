@@ -12,9 +12,9 @@ exclusion constraint rejects overlapping approved bookings.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, bindparam, event, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -107,6 +107,34 @@ def unique_constraint(exc: BaseException) -> str | None:
         return None
     columns = [part.strip().split(".") for part in message[len(prefix):].split(",")]
     return "uq_" + columns[0][0] + "_" + "_".join(column for _table, column in columns)
+
+
+T = TypeVar("T")
+
+
+def run_in_transaction(session: Session, work: Callable[[], T], *, retries: int = 1) -> T:
+    """Run ``work`` (service calls) and commit; on any error roll back and raise
+    it again. A PostgreSQL deadlock or serialisation failure is tried again,
+    ``retries`` times, as the field notes advise: the next try then meets the
+    other writer's committed rows (a conflict, say) instead of a lock.
+
+    The one transaction runner of the API, the web pages, the commands and the
+    jobs: every change of the domain commits here, or not at all.
+    """
+    for attempt in range(retries + 1):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except DBAPIError as exc:
+            session.rollback()
+            if attempt < retries and is_retryable(exc):
+                continue
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
 
 
 def is_retryable(exc: BaseException) -> bool:

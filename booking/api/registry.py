@@ -19,11 +19,10 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from booking.api.errors import ApiProblem, Malformed
-from booking.database import is_retryable
+from booking.database import run_in_transaction
 from booking.extensions import db, limiter
 from booking.models.base import MAX_ID
 
@@ -149,22 +148,8 @@ def reply(model: BaseModel | None, status: int = 200, headers: dict[str, str] | 
 
 
 def write(work: Callable[[], T]) -> T:
-    """Run ``work`` and commit; roll back on any error. A PostgreSQL deadlock or
-    serialisation failure is retried once, as the field notes advise."""
-    for attempt in (1, 2):
-        try:
-            result = work()
-            db.session.commit()
-            return result
-        except DBAPIError as exc:
-            db.session.rollback()
-            if attempt == 1 and is_retryable(exc):
-                continue
-            raise
-        except BaseException:
-            db.session.rollback()
-            raise
-    raise AssertionError("unreachable")
+    """Run ``work`` in the request's session and commit (database.run_in_transaction)."""
+    return run_in_transaction(db.session(), work)
 
 
 def page_of(session: Session, query: Select, page: int, per_page: int) -> tuple[list[Any], int, int]:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.database import run_in_transaction
 from booking.extensions import db
 from booking.forms import (
     FREQUENCY_CHOICES,
@@ -218,16 +219,14 @@ def new() -> str | Any:
             form.room_id.errors = [gettext("Bir salon seçin.")]
         else:
             try:
-                result = _create(form, room)
+                result = run_in_transaction(db.session(), lambda: _create(form, room))
             except RuleViolation as exc:
-                db.session.rollback()
                 aliases = dict(FIELD_ALIASES)
                 if not current_user.is_staff:
                     # Members have no organisation field: its errors go above the form.
                     aliases["organization_id"] = ""
                 general = apply_errors(form, exc.errors, aliases)
             except BookingConflict as exc:
-                db.session.rollback()
                 conflict = exc
                 general = [str(exc.message)]
                 anchor = _conflicting_occurrence(form, room, exc)
@@ -236,10 +235,8 @@ def new() -> str | Any:
                     links.append((other, s, suggestion_link(form, s.room_id, s.start, s.end,
                                                             room.center.tz, anchor)))
             except (NotAllowed, NotFound, InvalidTransition) as exc:
-                db.session.rollback()
                 general = [str(exc.message)]
             else:
-                db.session.commit()
                 return _after_create(result)
     if request.method == "POST" and not general and form.errors:
         general = [gettext("Aşağıda işaretli alanları düzeltin.")]
@@ -420,21 +417,17 @@ def edit(booking_id: int) -> Any:
                 end=_local(validated(form.date.data), validated(form.end_time.data),
                            booking.room, "end"),
             )
-            changed = booking_service.change_booking(db.session(), current_user, booking.id,
-                                                     changes, now())
+            changed = run_in_transaction(db.session(), lambda: booking_service.change_booking(
+                db.session(), current_user, booking.id, changes, now()))
         except RuleViolation as exc:
-            db.session.rollback()
             general = apply_errors(form, exc.errors, FIELD_ALIASES)
         except BookingConflict as exc:
-            db.session.rollback()
             general = [str(exc.message)]
             suggestions = [(s, change_link(form, booking.id, s.start, s.end, tz))
                            for s in exc.suggestions if s.room_id == booking.room_id]
         except DomainError as exc:
-            db.session.rollback()
             general = [str(exc.message)]
         else:
-            db.session.commit()
             if changed.status == BookingStatus.PENDING:
                 flash(gettext("Değişiklik kaydedildi; rezervasyon yeniden onay bekliyor."), "ok")
             else:

@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from booking.database import run_in_transaction
 from booking.extensions import db, login_manager
 from booking.models import utcnow
 from booking.services.errors import DomainError, FieldError, RuleViolation
@@ -111,14 +112,12 @@ def act(work: Callable[[], T], done: Callable[[T], str]) -> bool:
     service call, commit and flash ``done(result)``; or roll back and flash why
     not (a broken rule's own message). True when it was done."""
     try:
-        result = work()
+        result = run_in_transaction(db.session(), work)
     except DomainError as exc:
-        db.session.rollback()
         message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
             else exc.message
         flash(str(message), "error")
         return False
-    db.session.commit()
     flash(done(result), "ok")
     return True
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from booking.database import run_in_transaction
 from booking.extensions import db
 from booking.forms import (
     AttendanceForm,
@@ -96,17 +97,14 @@ def approve(booking_id: int) -> Any:
     booking = _managed_booking(booking_id)
     if ConfirmForm().validate_on_submit():
         try:
-            approval = booking_service.approve_booking(db.session(), current_user, booking.id,
-                                                       now())
+            approval = run_in_transaction(db.session(), lambda: booking_service.approve_booking(
+                db.session(), current_user, booking.id, now()))
         except BookingConflict as exc:
-            db.session.rollback()
             flash(gettext("Onaylanamadı: %(why)s", why=exc.message), "error")
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "error")
         else:
             rejected = [rival.title for rival in approval.auto_rejected]
-            db.session.commit()
             flash(gettext("“%(title)s” onaylandı.", title=booking.title), "ok")
             if rejected:
                 # They leave the queue: say so, or they seem to vanish.
