@@ -4,7 +4,6 @@ language switcher."""
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from flask import (
     Blueprint,
@@ -33,9 +32,9 @@ from booking.forms import (
     TokenForm,
     validated,
 )
-from booking.i18n import SESSION_KEY, force_language, select_locale
+from booking.i18n import SESSION_KEY, select_locale
 from booking.models import Role
-from booking.notifications.mailer import SmtpMailer, SmtpSettings, build_email
+from booking.notifications.password_reset import send_reset_link
 from booking.services import accounts, feeds, passwords, tokens
 from booking.services.errors import NotFound, RuleViolation
 from booking.web.common import apply_errors, base_url, now, safe_next, signed_in
@@ -151,37 +150,6 @@ def set_language() -> Response:
 # --- password reset ----------------------------------------------------------
 
 
-def _send_reset_mail(issued: passwords.IssuedReset) -> None:
-    """Mail the link at once, straight through the SMTP mailer.
-
-    Not through the outbox: its rows keep their context in clear, and the reset
-    secret must exist only as a hash in the database. A failed send is logged;
-    the page answers the same so it does not reveal which addresses exist.
-    """
-    user = issued.user
-    link = base_url() + url_for("auth.reset_password", token=issued.secret)
-    settings = SmtpSettings.from_config(current_app.config)
-    with force_language(user.language or "tr"):
-        context = {"user": user, "recipient_name": user.name, "link": link, "minutes": int(
-            passwords.RESET_LIFETIME.total_seconds() // 60)}
-        subject = gettext("Parola sıfırlama bağlantınız")
-        text = render_template("email/password_reset.txt", **context)
-        html = render_template("email/password_reset.html", subject=subject, **context)
-    message = build_email(
-        sender=settings.mail_from, recipient=user.email, recipient_name=user.name,
-        subject=subject, text=text, html=html,
-        message_id=f"<reset-{issued.secret[:12]}@{settings.domain}>",
-        language=user.language or "tr", kind="password_reset",
-    )
-    mailer = SmtpMailer(settings)
-    try:
-        mailer.send(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("password reset mail to user %s failed", user.id)
-    finally:
-        mailer.close()
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 def forgot_password() -> str | Response:
@@ -190,7 +158,8 @@ def forgot_password() -> str | Response:
         issued = passwords.request_reset(db.session(), validated(form.email.data), now())
         db.session.commit()
         if issued is not None:
-            _send_reset_mail(issued)
+            link = base_url() + url_for("auth.reset_password", token=issued.secret)
+            send_reset_link(issued, link, current_app.config)
         flash(gettext("Bu adresle bir hesap varsa, parola sıfırlama bağlantısı gönderdik. "
                       "Bağlantı bir saat geçerlidir."), "ok")
         return redirect(url_for("auth.login"))
