@@ -7,8 +7,6 @@ every other session of the user (see ``accounts.change_password``).
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -21,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from booking.models import PasswordResetToken, User
 from booking.services import accounts, audit
 from booking.services.errors import NotFound
+from booking.services.hashing import hash_secret, new_secret
 
 RESET_LIFETIME = timedelta(hours=1)
 INVALID_LINK = _l("Bu parola sıfırlama bağlantısı geçersiz ya da süresi dolmuş.")
@@ -33,8 +32,6 @@ class IssuedReset:
     expires_at: datetime
 
 
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def request_reset(session: Session, email: str, now: datetime,
@@ -46,7 +43,7 @@ def request_reset(session: Session, email: str, now: datetime,
     for old in session.scalars(select(PasswordResetToken).where(
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))):
         old.used_at = now
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     token = PasswordResetToken(user_id=user.id, token_hash=hash_secret(secret),
                                created_at=now, expires_at=now + lifetime)
     session.add(token)

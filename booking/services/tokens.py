@@ -5,8 +5,6 @@ slow password hash is needed, and every API request can afford the check.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from booking.models import ApiToken, User
 from booking.services import audit
 from booking.services.errors import NotFound, RuleViolation
+from booking.services.hashing import hash_secret, new_secret
 
 PREFIX_LENGTH = 8
 MAX_NAME = 100
@@ -32,8 +31,7 @@ class IssuedToken:
     secret: str  # shown to the caller once, never stored
 
 
-def hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+hash_token = hash_secret  # the stored form of a token (hashing.py)
 
 
 def create_token(session: Session, user: User, name: str | None, now: datetime) -> IssuedToken:
@@ -41,7 +39,7 @@ def create_token(session: Session, user: User, name: str | None, now: datetime) 
     name = (name or "").strip()
     if len(name) > MAX_NAME:
         raise RuleViolation.single("name", _l("Ad en fazla %(n)d karakter olabilir.", n=MAX_NAME))
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret),
                      prefix=secret[:PREFIX_LENGTH], created_at=now)
     session.add(token)

@@ -35,7 +35,7 @@ from booking.forms import (
 from booking.i18n import SESSION_KEY, select_locale
 from booking.models import Role
 from booking.notifications.password_reset import send_reset_link
-from booking.services import accounts, feeds, passwords, tokens
+from booking.services import accounts, feed_tokens, passwords, tokens
 from booking.services.errors import NotFound, RuleViolation
 from booking.web.common import apply_errors, base_url, now, safe_next, signed_in
 
@@ -201,7 +201,7 @@ def _feed_owner() -> dict[str, int]:
 @signed_in
 def profile() -> str:
     language_form = LanguageForm(language=current_user.language, next=url_for("auth.profile"))
-    feed_token = feeds.live_token(db.session(), current_user, **_feed_owner())
+    feed_token = feed_tokens.live_token(db.session(), current_user, **_feed_owner())
     new_feed = session.pop("new_feed_token", None)
     new_api = session.pop("new_api_token", None)
     feed_url = base_url() + url_for("feeds.private_calendar", token=new_feed) if new_feed else None
@@ -246,7 +246,7 @@ def change_password() -> str | Response | tuple[str, int]:
 
 
 def _profile_with(**forms: object) -> tuple[str, int]:
-    feed_token = feeds.live_token(db.session(), current_user, **_feed_owner())
+    feed_token = feed_tokens.live_token(db.session(), current_user, **_feed_owner())
     context = {
         "language_form": LanguageForm(language=current_user.language, next=url_for("auth.profile")),
         "password_form": ChangePasswordForm(formdata=None),
@@ -297,8 +297,8 @@ def revoke_token(token_id: int) -> Response:
 def regenerate_feed() -> Response:
     """Create the private calendar link, or replace it (the old link stops working)."""
     if ConfirmForm().validate_on_submit():
-        had_one = feeds.live_token(db.session(), current_user, **_feed_owner()) is not None
-        issued = feeds.issue_token(db.session(), current_user, now=now(), **_feed_owner())
+        had_one = feed_tokens.live_token(db.session(), current_user, **_feed_owner()) is not None
+        issued = feed_tokens.issue_token(db.session(), current_user, now=now(), **_feed_owner())
         db.session.commit()
         session["new_feed_token"] = issued.token
         if had_one:

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from sqlalchemy import event, select
 
 from booking.models import AuditEntry, BookingStatus, FeedToken, Role, utcnow
-from booking.services import feeds
+from booking.services import feed_tokens
 from booking.services.errors import NotAllowed, NotFound
 from tests.support.factories import make_booking, make_center, make_organization, make_room, make_user
 from tests.support.ical_checks import expand, icaljs, rfc_problems
@@ -359,7 +359,7 @@ def test_the_window_is_configurable_and_bounds_the_feed(app, client, session, sc
 
 
 def _token_for_org(session, actor, org) -> str:
-    issued = feeds.issue_token(session, actor, organization_id=org.id, now=utcnow())
+    issued = feed_tokens.issue_token(session, actor, organization_id=org.id, now=utcnow())
     session.commit()
     return issued.token
 
@@ -391,7 +391,7 @@ def test_a_staff_feed_covers_the_centers_of_that_staff_member(client, session, s
     elsewhere = make_room(session, make_center(session, name="Üsküdar Merkezi"))
     far = make_booking(session, elsewhere, _at(3), 60, BookingStatus.APPROVED, title="Başka yer")
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]], language="en")
-    issued = feeds.issue_token(session, staff, user_id=staff.id, now=utcnow())
+    issued = feed_tokens.issue_token(session, staff, user_id=staff.id, now=utcnow())
     session.commit()
     response = client.get(f"/feeds/{issued.token}.ics")
     events = _events(response)
@@ -412,14 +412,14 @@ def test_regenerating_a_token_kills_the_old_one_and_revoking_kills_all(client, s
     second = _token_for_org(session, member, org)
     assert client.get(f"/feeds/{first}.ics").status_code == 404
     assert client.get(f"/feeds/{second}.ics").status_code == 200
-    assert feeds.revoke_tokens(session, member, organization_id=org.id, now=utcnow()) == 1
+    assert feed_tokens.revoke_tokens(session, member, organization_id=org.id, now=utcnow()) == 1
     session.commit()
     assert client.get(f"/feeds/{second}.ics").status_code == 404
     assert client.get("/feeds/not-a-real-token.ics").status_code == 404
 
 
 def test_tokens_are_long_random_and_stored_only_as_sha256(session, scene):
-    issued = feeds.issue_token(session, scene["member"], organization_id=scene["org"].id,
+    issued = feed_tokens.issue_token(session, scene["member"], organization_id=scene["org"].id,
                                now=utcnow())
     assert len(issued.token) >= 43  # 32 random bytes, URL-safe base64
     stored = session.scalars(select(FeedToken.token_hash)).all()
@@ -437,20 +437,20 @@ def test_who_may_issue_which_feed_token(session, scene):
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]])
     admin = make_user(session, role=Role.ADMIN)
     with pytest.raises(NotFound):
-        feeds.issue_token(session, stranger, organization_id=scene["org"].id, now=now)
+        feed_tokens.issue_token(session, stranger, organization_id=scene["org"].id, now=now)
     with pytest.raises(NotFound):
-        feeds.issue_token(session, scene["member"], user_id=staff.id, now=now)
+        feed_tokens.issue_token(session, scene["member"], user_id=staff.id, now=now)
     with pytest.raises(NotAllowed):
-        feeds.issue_token(session, scene["member"], user_id=scene["member"].id, now=now)
-    assert feeds.issue_token(session, staff, organization_id=scene["org"].id, now=now).token
-    assert feeds.issue_token(session, admin, user_id=staff.id, now=now).token
-    assert feeds.live_token(session, staff, user_id=staff.id) is not None
+        feed_tokens.issue_token(session, scene["member"], user_id=scene["member"].id, now=now)
+    assert feed_tokens.issue_token(session, staff, organization_id=scene["org"].id, now=now).token
+    assert feed_tokens.issue_token(session, admin, user_id=staff.id, now=now).token
+    assert feed_tokens.live_token(session, staff, user_id=staff.id) is not None
     session.rollback()
 
 
 def test_a_staff_token_stops_working_when_the_user_is_deactivated(client, session, scene):
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]])
-    token = feeds.issue_token(session, staff, user_id=staff.id, now=utcnow()).token
+    token = feed_tokens.issue_token(session, staff, user_id=staff.id, now=utcnow()).token
     session.commit()
     assert client.get(f"/feeds/{token}.ics").status_code == 200
     staff.is_active = False

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Center, FeedToken, Organization, User, utcnow
-from booking.services import accounts, feeds, passwords, places
+from booking.services import accounts, feed_tokens, passwords, places
 from booking.services.errors import NotFound, RuleViolation
+from booking.services.hashing import hash_secret
 from tests.support.races import race
 from tests.support.scene import build_scene
 
@@ -115,7 +116,7 @@ def test_two_new_calendar_links_at_once_leave_one_working_link(app):
     secrets: list[str] = []
 
     def issue(i: int) -> None:
-        issued = feeds.issue_token(db.session, db.session.get(User, member_id),
+        issued = feed_tokens.issue_token(db.session, db.session.get(User, member_id),
                                    organization_id=org_id, now=utcnow())
         secrets.append(issued.token)
 
@@ -124,4 +125,4 @@ def test_two_new_calendar_links_at_once_leave_one_working_link(app):
         live = db.session.scalars(select(FeedToken).where(
             FeedToken.organization_id == org_id, FeedToken.revoked_at.is_(None))).all()
         assert len(live) == 1
-        assert live[0].token_hash in {feeds.hash_token(secret) for secret in secrets}
+        assert live[0].token_hash in {hash_secret(secret) for secret in secrets}
