@@ -219,11 +219,21 @@ def _group_errors(per_date: list[tuple[str, list[FieldError]]], total: int) -> l
 # --- create ----------------------------------------------------------------
 
 
-def create_booking(session: Session, actor: User, request: BookingRequest,
-                   now: datetime) -> CreateResult:
-    """Book a room once or as a series. Pending unless the room needs no
-    approval or staff/an admin books; a series is all-or-nothing unless
-    ``skip_conflicts`` asks to leave out the occurrences that cannot be booked."""
+@dataclass
+class _Sorted:
+    """The occurrences of a request, sorted by what stands in their way."""
+
+    accepted: list[tuple[datetime, datetime]] = field(default_factory=list)
+    skipped: list[SkippedOccurrence] = field(default_factory=list)
+    rule_failures: list[tuple[str, list[FieldError]]] = field(default_factory=list)
+    conflicts: list[Interval] = field(default_factory=list)
+    first_conflict: tuple[datetime, datetime] | None = None
+
+
+def _checked_request(session: Session, actor: User, request: BookingRequest
+                     ) -> tuple[Room, Organization | None, Any, Any]:
+    """The room, the organisation, the kind and the category of a request whose
+    fields (not yet its times) keep the rules; else NotAllowed or RuleViolation."""
     if actor is None or not actor.is_active:
         raise NotAllowed(_l("Rezervasyon için giriş yapın."))
     room = session.get(Room, request.room_id)
@@ -239,27 +249,18 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
                                    organization, actor)
     if errors:
         raise RuleViolation(errors)
+    return room, organization, kind, category
 
-    override = actor.is_staff
-    status = BookingStatus.APPROVED if (actor.is_staff or not room.requires_approval) \
-        else BookingStatus.PENDING
-    if request.recurrence is None:
-        occurrences = [(request.start, request.end)]
-    else:
-        occurrences = expand(request.recurrence, request.start, request.end, room.center.tz)
-    lock_rooms(session, [room.id])
 
-    accepted: list[tuple[datetime, datetime]] = []
-    skipped: list[SkippedOccurrence] = []
-    rule_failures: list[tuple[str, list[FieldError]]] = []
-    conflicts: list[Interval] = []
-    first_conflict: tuple[datetime, datetime] | None = None
+def _sort_occurrences(session: Session, room: Room, request: BookingRequest,
+                      occurrences: list[tuple[datetime, datetime]], *, override: bool,
+                      twin_of: int | None, now: datetime) -> _Sorted:
+    """Each occurrence is accepted, breaks a rule, or meets an approved booking
+    or closure (noted as skipped when the request asks to skip). A request the
+    organisation already has pending for the very same time (``twin_of``) is a
+    second click or a client's retry, not a new request."""
     tz = room.center.tz
-    # A request the organisation already has pending for the very same time is
-    # a second click or a client's retry, not a new request (the room lock makes
-    # two of them at once run one after the other).
-    twin_of = organization.id if organization is not None and status == BookingStatus.PENDING \
-        else None
+    sorted_ = _Sorted()
     for start, end in occurrences:
         day = start.astimezone(tz).strftime("%d.%m.%Y")
         problems = check_times(room, start, end, now, override=override)
@@ -269,61 +270,86 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
         if twins and not found:
             problems = [FieldError("start", ALREADY_REQUESTED)]
         if problems:
-            rule_failures.append((day, problems))
+            sorted_.rule_failures.append((day, problems))
             if request.skip_conflicts:
-                skipped.append(SkippedOccurrence(start, end, "; ".join(str(p.message) for p in problems)))
+                sorted_.skipped.append(SkippedOccurrence(
+                    start, end, "; ".join(str(p.message) for p in problems)))
         elif found:
-            conflicts += found
-            first_conflict = first_conflict or (start, end)
+            sorted_.conflicts += found
+            sorted_.first_conflict = sorted_.first_conflict or (start, end)
             if request.skip_conflicts:
-                skipped.append(SkippedOccurrence(start, end, str(_conflict_message(found)), found))
+                sorted_.skipped.append(SkippedOccurrence(start, end, str(_conflict_message(found)),
+                                                         found))
         else:
-            accepted.append((start, end))
+            sorted_.accepted.append((start, end))
+    return sorted_
 
-    if request.recurrence is None or not request.skip_conflicts or not accepted:
-        if rule_failures:
-            raise RuleViolation(_group_errors(rule_failures, len(occurrences)))
-        if first_conflict is not None:
-            _raise_conflict(session, room, *first_conflict, request.expected_attendees, now,
-                            conflicts)
+
+def _refuse_what_cannot_be_booked(session: Session, room: Room, request: BookingRequest,
+                                  sorted_: _Sorted, total: int, now: datetime) -> None:
+    """A single booking, a series taken whole, or a series with nothing left to
+    book: any broken rule or conflict refuses the whole request."""
+    if request.recurrence is not None and request.skip_conflicts and sorted_.accepted:
+        return
+    if sorted_.rule_failures:
+        raise RuleViolation(_group_errors(sorted_.rule_failures, total))
+    if sorted_.first_conflict is not None:
+        _raise_conflict(session, room, *sorted_.first_conflict, request.expected_attendees, now,
+                        sorted_.conflicts)
+
+
+def _new_series(room: Room, organization: Organization | None, actor: User,
+                request: BookingRequest, recurrence: Recurrence, now: datetime) -> BookingSeries:
+    local_start = request.start.astimezone(room.center.tz).replace(tzinfo=None)
+    return BookingSeries(
+        room_id=room.id,
+        organization_id=organization.id if organization else None,
+        created_by_id=actor.id,
+        title=request.title.strip(),
+        rrule=recurrence.as_rrule_text(local_start),
+        dtstart_local=local_start.isoformat(timespec="minutes"),
+        created_at=now,
+    )
+
+
+def create_booking(session: Session, actor: User, request: BookingRequest,
+                   now: datetime) -> CreateResult:
+    """Book a room once or as a series. Pending unless the room needs no
+    approval or staff/an admin books; a series is all-or-nothing unless
+    ``skip_conflicts`` asks to leave out the occurrences that cannot be booked."""
+    room, organization, kind, category = _checked_request(session, actor, request)
+    status = BookingStatus.APPROVED if (actor.is_staff or not room.requires_approval) \
+        else BookingStatus.PENDING
+    if request.recurrence is None:
+        occurrences = [(request.start, request.end)]
+    else:
+        occurrences = expand(request.recurrence, request.start, request.end, room.center.tz)
+    lock_rooms(session, [room.id])  # the twins of two requests at once run one by one
+    twin_of = organization.id if organization is not None and status == BookingStatus.PENDING \
+        else None
+    sorted_ = _sort_occurrences(session, room, request, occurrences, override=actor.is_staff,
+                                twin_of=twin_of, now=now)
+    _refuse_what_cannot_be_booked(session, room, request, sorted_, len(occurrences), now)
 
     series = None
     if request.recurrence is not None:
-        local_start = request.start.astimezone(tz).replace(tzinfo=None)
-        series = BookingSeries(
-            room_id=room.id,
-            organization_id=organization.id if organization else None,
-            created_by_id=actor.id,
-            title=request.title.strip(),
-            rrule=request.recurrence.as_rrule_text(local_start),
-            dtstart_local=local_start.isoformat(timespec="minutes"),
-            created_at=now,
-        )
+        series = _new_series(room, organization, actor, request, request.recurrence, now)
         session.add(series)
     bookings = [
         Booking(
-            room=room,
-            organization=organization,
-            created_by=actor,
-            series=series,
+            room=room, organization=organization, created_by=actor, series=series,
             title=request.title.strip(),
             description=(request.description or "").strip() or None,
-            kind=kind,
-            category=category,
-            start_at=start,
-            end_at=end,
+            kind=kind, category=category, start_at=start, end_at=end,
             block_end=end + timedelta(minutes=room.buffer_minutes),
-            expected_attendees=request.expected_attendees,
-            status=status,
-            is_public=bool(request.is_public),
-            sequence=0,
-            created_at=now,
-            updated_at=now,
+            expected_attendees=request.expected_attendees, status=status,
+            is_public=bool(request.is_public), sequence=0, created_at=now, updated_at=now,
         )
-        for start, end in accepted
+        for start, end in sorted_.accepted
     ]
     session.add_all(bookings)
-    _flush(session, room, accepted[0][0], accepted[0][1], request.expected_attendees, now)
+    first_start, first_end = sorted_.accepted[0]
+    _flush(session, room, first_start, first_end, request.expected_attendees, now)
     for booking in bookings:
         audit.record(session, actor, "booking", booking.id, "create", booking_id=booking.id,
                      to_status=status.value, at=now,
@@ -332,7 +358,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     if status == BookingStatus.APPROVED:
         for booking in bookings:
             _reject_overlapping_pending(session, booking, actor, now)
-    return CreateResult(bookings, series, skipped)
+    return CreateResult(bookings, series, sorted_.skipped)
 
 
 # --- status changes --------------------------------------------------------
