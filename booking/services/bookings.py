@@ -10,19 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Any
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.database import is_overlap_violation, lock_rooms, reads_under_lock
-from booking.i18n import force_language
+from booking.database import lock_rooms
 from booking.models import (
-    ALLOWED_TRANSITIONS,
     Booking,
     BookingKind,
     BookingSeries,
@@ -41,9 +35,21 @@ from booking.services.access import (
     require_center_staff,
     require_owner_or_staff,
 )
-from booking.services.conflicts import find_conflicts, pending_blocks_meeting, suggest
+from booking.services.booking_steps import (
+    clean_reason,
+    conflict_message,
+    ensure_transition,
+    flush_or_conflict,
+    group_errors,
+    hold,
+    parse_enum,
+    raise_conflict,
+    reject_overlapping_pending,
+    resolve_organization,
+    set_status,
+)
+from booking.services.conflicts import find_conflicts
 from booking.services.errors import (
-    BookingConflict,
     FieldError,
     Interval,
     InvalidTransition,
@@ -54,7 +60,6 @@ from booking.services.errors import (
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import check_request_fields, check_times
 
-MAX_REASON = 2000
 ALREADY_REQUESTED = _l("Kuruluşunuzun bu salon ve saat için bekleyen bir talebi zaten var.")
 
 
@@ -98,124 +103,6 @@ class BookingChanges:
     room_id: int | None = None
 
 
-# --- helpers ---------------------------------------------------------------
-
-
-def _enum(value: Any, enum_cls: type[Enum], field_name: str, errors: list[FieldError]) -> Any:
-    try:
-        return enum_cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_cls)
-        errors.append(FieldError(field_name, _l("Geçerli değerler: %(values)s", values=allowed)))
-        return None
-
-
-def _conflict_message(conflicts: list[Interval]) -> Any:
-    if any(c.kind == "closure" for c in conflicts):
-        return _l("Salon bu zaman aralığında kapalı.")
-    return _l("Bu zaman aralığında salon dolu.")
-
-
-def _raise_conflict(session: Session, room: Room, start: datetime, end: datetime,
-                    attendees: int, now: datetime, conflicts: list[Interval],
-                    exclude: list[int] | None = None) -> None:
-    raise BookingConflict(
-        _conflict_message(conflicts),
-        conflicts,
-        suggest(session, room, start, end, attendees, now, exclude or []),
-    )
-
-
-def _flush(session: Session, room: Room, start: datetime, end: datetime,
-           attendees: int, now: datetime, exclude: list[int] | None = None) -> None:
-    """Flush; the database's own refusal of an overlap becomes a BookingConflict."""
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        if not is_overlap_violation(exc):
-            raise
-        session.rollback()
-        conflicts = find_conflicts(session, room, start, end, exclude or [])
-        _raise_conflict(session, room, start, end, attendees, now, conflicts, exclude)
-
-
-def _hold(session: Session, booking: Booking, *also: int) -> None:
-    """Lock the booking's room (and the rooms in ``also``) and read the booking
-    again as it is now. Every change of a booking starts here, so two changes of
-    one booking run one after the other and the second sees what the first did:
-    an approval and a rejection racing each other cannot both see "pending",
-    nor can two cancellations. Rooms are locked in id order in one statement;
-    if the booking was moved to another room meanwhile, that room is locked too."""
-    locked: set[int] = set()
-    while booking.room_id not in locked:
-        rooms = {booking.room_id, *also} - locked
-        lock_rooms(session, rooms)
-        locked |= rooms
-        if not reads_under_lock(session):
-            return
-        session.refresh(booking)
-
-
-def _ensure_transition(booking: Booking, target: BookingStatus) -> None:
-    if target not in ALLOWED_TRANSITIONS[booking.status]:
-        raise InvalidTransition(_l(
-            "Durumu “%(current)s” olan bir rezervasyon “%(target)s” yapılamaz.",
-            current=booking.status.value, target=target.value,
-        ))
-
-
-def _set_status(booking: Booking, status: BookingStatus, reason: str | None,
-                now: datetime) -> BookingStatus:
-    previous = booking.status
-    booking.status = status
-    booking.status_reason = reason
-    booking.sequence += 1
-    booking.updated_at = now
-    return previous
-
-
-def clean_reason(reason: str | None, *, required: bool) -> str | None:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise RuleViolation.single("reason", _l("Bir gerekçe yazın."))
-    if len(reason) > MAX_REASON:
-        raise RuleViolation.single("reason", _l("Gerekçe en fazla %(n)d karakter olabilir.",
-                                                n=MAX_REASON))
-    return reason or None
-
-
-def _resolve_organization(session: Session, actor: User,
-                          organization_id: int | None) -> Organization | None:
-    """Members book for their own organisation; staff and admins for any, or none."""
-    if actor.role == Role.MEMBER:
-        if organization_id not in (None, actor.organization_id):
-            raise RuleViolation.single(
-                "organization_id", _l("Yalnızca kendi kuruluşunuz adına rezervasyon yapabilirsiniz.")
-            )
-        return actor.organization
-    if organization_id is None:
-        return None
-    organization = session.get(Organization, organization_id)
-    if organization is None:
-        raise RuleViolation.single("organization_id", _l("Kuruluş bulunamadı."))
-    return organization
-
-
-def _group_errors(per_date: list[tuple[str, list[FieldError]]], total: int) -> list[FieldError]:
-    """One error per distinct rule, naming the dates it failed on unless it failed on all."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for day, errors in per_date:
-        for error in errors:
-            grouped.setdefault((error.field, str(error.message)), []).append(day)
-    result = []
-    for (field_name, message), days in grouped.items():
-        if len(days) < total:
-            shown = ", ".join(days[:5]) + (" …" if len(days) > 5 else "")
-            message = f"{message} ({shown})"
-        result.append(FieldError(field_name, message))
-    return result
-
-
 # --- create ----------------------------------------------------------------
 
 
@@ -241,10 +128,10 @@ def _checked_request(session: Session, actor: User, request: BookingRequest
         raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
     if actor.role == Role.STAFF and not manages_center(actor, room.center_id):
         raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerde doğrudan rezervasyon yapabilirsiniz."))
-    organization = _resolve_organization(session, actor, request.organization_id)
+    organization = resolve_organization(session, actor, request.organization_id)
     errors: list[FieldError] = []
-    kind = _enum(request.kind, BookingKind, "kind", errors)
-    category = _enum(request.category, Category, "category", errors)
+    kind = parse_enum(request.kind, BookingKind, "kind", errors)
+    category = parse_enum(request.category, Category, "category", errors)
     errors += check_request_fields(room, request.title, request.expected_attendees,
                                    organization, actor)
     if errors:
@@ -278,7 +165,7 @@ def _sort_occurrences(session: Session, room: Room, request: BookingRequest,
             sorted_.conflicts += found
             sorted_.first_conflict = sorted_.first_conflict or (start, end)
             if request.skip_conflicts:
-                sorted_.skipped.append(SkippedOccurrence(start, end, str(_conflict_message(found)),
+                sorted_.skipped.append(SkippedOccurrence(start, end, str(conflict_message(found)),
                                                          found))
         else:
             sorted_.accepted.append((start, end))
@@ -292,9 +179,9 @@ def _refuse_what_cannot_be_booked(session: Session, room: Room, request: Booking
     if request.recurrence is not None and request.skip_conflicts and sorted_.accepted:
         return
     if sorted_.rule_failures:
-        raise RuleViolation(_group_errors(sorted_.rule_failures, total))
+        raise RuleViolation(group_errors(sorted_.rule_failures, total))
     if sorted_.first_conflict is not None:
-        _raise_conflict(session, room, *sorted_.first_conflict, request.expected_attendees, now,
+        raise_conflict(session, room, *sorted_.first_conflict, request.expected_attendees, now,
                         sorted_.conflicts)
 
 
@@ -349,7 +236,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     ]
     session.add_all(bookings)
     first_start, first_end = sorted_.accepted[0]
-    _flush(session, room, first_start, first_end, request.expected_attendees, now)
+    flush_or_conflict(session, room, first_start, first_end, request.expected_attendees, now)
     for booking in bookings:
         audit.record(session, actor, "booking", booking.id, "create", booking_id=booking.id,
                      to_status=status.value, at=now,
@@ -357,36 +244,11 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     notify.on_booking_created(session, bookings, now, inserted_now=True)
     if status == BookingStatus.APPROVED:
         for booking in bookings:
-            _reject_overlapping_pending(session, booking, actor, now)
+            reject_overlapping_pending(session, booking, actor, now)
     return CreateResult(bookings, series, sorted_.skipped)
 
 
 # --- status changes --------------------------------------------------------
-
-
-def _auto_reject_reason(booking: Booking) -> str:
-    language = booking.created_by.language if booking.created_by else "tr"
-    with force_language(language):
-        # No id of the approved booking: it is usually another organisation's,
-        # which the requester may not open (the audit entry keeps the id).
-        return gettext("Aynı salon ve saat için başka bir talep onaylandı.")
-
-
-def _reject_overlapping_pending(session: Session, approved: Booking, actor: User,
-                                now: datetime) -> list[Booking]:
-    """Approving a booking rejects the pending requests it collides with."""
-    rivals = session.scalars(
-        select(Booking).where(*pending_blocks_meeting(approved)).order_by(Booking.start_at,
-                                                                          Booking.id)
-    ).all()
-    for rival in rivals:
-        previous = _set_status(rival, BookingStatus.REJECTED, _auto_reject_reason(rival), now)
-        audit.record(session, actor, "booking", rival.id, "auto_reject", booking_id=rival.id,
-                     from_status=previous.value, to_status=rival.status.value,
-                     reason=rival.status_reason, details={"approved_booking_id": approved.id},
-                     at=now)
-        notify.on_status_changed(session, rival, previous, now, automatic=True)
-    return list(rivals)
 
 
 @dataclass
@@ -402,23 +264,23 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     """Staff of the center approve a pending request; overlapping requests are rejected."""
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
-    _hold(session, booking)
-    _ensure_transition(booking, BookingStatus.APPROVED)
+    hold(session, booking)
+    ensure_transition(booking, BookingStatus.APPROVED)
     if booking.start_at < now:
         raise RuleViolation.single("start", _l("Başlangıç zamanı geçmiş bir talep onaylanamaz."))
     room = booking.room
     conflicts = find_conflicts(session, room, booking.start_at, booking.end_at, [booking.id])
     if conflicts:
-        _raise_conflict(session, room, booking.start_at, booking.end_at,
+        raise_conflict(session, room, booking.start_at, booking.end_at,
                         booking.expected_attendees, now, conflicts, [booking.id])
     booking.block_end = booking.end_at + timedelta(minutes=room.buffer_minutes)
-    previous = _set_status(booking, BookingStatus.APPROVED, None, now)
-    _flush(session, room, booking.start_at, booking.end_at, booking.expected_attendees, now,
+    previous = set_status(booking, BookingStatus.APPROVED, None, now)
+    flush_or_conflict(session, room, booking.start_at, booking.end_at, booking.expected_attendees, now,
            [booking.id])
     audit.record(session, actor, "booking", booking.id, "approve", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, at=now)
     notify.on_status_changed(session, booking, previous, now)
-    return Approval(booking, _reject_overlapping_pending(session, booking, actor, now))
+    return Approval(booking, reject_overlapping_pending(session, booking, actor, now))
 
 
 def reject_booking(session: Session, actor: User, booking_id: int, reason: str | None,
@@ -426,10 +288,10 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
     """Staff of the center turn a request down; a reason is required."""
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
-    _hold(session, booking)
-    _ensure_transition(booking, BookingStatus.REJECTED)
+    hold(session, booking)
+    ensure_transition(booking, BookingStatus.REJECTED)
     cleaned = clean_reason(reason, required=True)
-    previous = _set_status(booking, BookingStatus.REJECTED, cleaned, now)
+    previous = set_status(booking, BookingStatus.REJECTED, cleaned, now)
     audit.record(session, actor, "booking", booking.id, "reject", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, reason=cleaned,
                  at=now)
@@ -440,15 +302,15 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
 def cancel_loaded(session: Session, actor: User, booking: Booking, reason: str | None,
             now: datetime) -> Booking:
     """Cancel a booking the caller has loaded and checked the actor's right to."""
-    _hold(session, booking)
-    _ensure_transition(booking, BookingStatus.CANCELLED)
+    hold(session, booking)
+    ensure_transition(booking, BookingStatus.CANCELLED)
     if booking.end_at <= now:
         raise RuleViolation.single("start", _l("Sona ermiş bir rezervasyon iptal edilemez."))
     if booking.start_at <= now and not manages_center(actor, booking.room.center_id):
         raise RuleViolation.single(
             "start", _l("Başlamış bir rezervasyonu yalnızca merkez görevlileri iptal edebilir.")
         )
-    previous = _set_status(booking, BookingStatus.CANCELLED, reason, now)
+    previous = set_status(booking, BookingStatus.CANCELLED, reason, now)
     audit.record(session, actor, "booking", booking.id, "cancel", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, reason=reason, at=now)
     notify.on_status_changed(session, booking, previous, now)
@@ -481,7 +343,7 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
             raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
         if actor.role == Role.STAFF and not manages_center(actor, new_room.center_id):
             raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerin salonlarını seçebilirsiniz."))
-    _hold(session, booking, *([new_room.id] if new_room is not None else []))
+    hold(session, booking, *([new_room.id] if new_room is not None else []))
     if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
         raise InvalidTransition(_l("Yalnızca bekleyen ya da onaylı rezervasyonlar değiştirilebilir."))
     if booking.start_at <= now:
@@ -495,8 +357,8 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     title = changes.title if changes.title is not None else booking.title
     attendees = changes.expected_attendees if changes.expected_attendees is not None \
         else booking.expected_attendees
-    kind = _enum(changes.kind, BookingKind, "kind", errors) if changes.kind is not None else booking.kind
-    category = _enum(changes.category, Category, "category", errors) \
+    kind = parse_enum(changes.kind, BookingKind, "kind", errors) if changes.kind is not None else booking.kind
+    category = parse_enum(changes.category, Category, "category", errors) \
         if changes.category is not None else booking.category
     errors += check_request_fields(room, title, attendees, booking.organization, actor)
     if moved:
@@ -512,7 +374,7 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     if moved:
         conflicts = find_conflicts(session, room, start, end, [booking.id])
         if conflicts:
-            _raise_conflict(session, room, start, end, attendees, now, conflicts, [booking.id])
+            raise_conflict(session, room, start, end, attendees, now, conflicts, [booking.id])
 
     before = {
         "title": booking.title, "start": booking.start_at.isoformat(),
@@ -536,7 +398,7 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
             booking.status = status
             booking.status_reason = None
     booking.updated_at = now
-    _flush(session, room, start, end, attendees, now, [booking.id])
+    flush_or_conflict(session, room, start, end, attendees, now, [booking.id])
     after = {
         "title": booking.title, "start": booking.start_at.isoformat(),
         "end": booking.end_at.isoformat(), "room_id": booking.room_id,
@@ -553,5 +415,5 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
         if booking.status == BookingStatus.APPROVED and previous == BookingStatus.PENDING:
             notify.on_status_changed(session, booking, previous, now)
         if booking.status == BookingStatus.APPROVED:
-            _reject_overlapping_pending(session, booking, actor, now)
+            reject_overlapping_pending(session, booking, actor, now)
     return booking
