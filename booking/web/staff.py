@@ -33,6 +33,7 @@ from booking.services import bookings as booking_service
 from booking.services.access import manages_center, scope_bookings
 from booking.services.conflicts import block_end_if_approved, blocks_meet, find_conflicts
 from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
+from booking.services.rules import wall_clock
 from booking.web.common import act, apply_errors, flash_form_errors, now, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -295,25 +296,24 @@ def add_closure() -> Any:
         form.room_id.errors = [gettext("Bir salon ya da merkez seçin.")]
         return _closures_page(form, import_form, [], status=422)
     tz = (center or room.center).tz  # type: ignore[union-attr]
-    start = datetime.combine(validated(form.start_date.data), form.start_time.data or time(0),
-                             tzinfo=tz)
     end_day: date = validated(form.end_date.data)
-    if form.end_time.data is None:
-        end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=tz)
-    else:
-        end = datetime.combine(end_day, form.end_time.data, tzinfo=tz)
     try:
-        result = closures.add_closure(
+        # A typed time goes through the one wall-clock rule (a time the clocks
+        # skip is refused); a whole day starts at its first instant.
+        start_day = validated(form.start_date.data)
+        start = wall_clock(start_day, form.start_time.data, tz, "start") \
+            if form.start_time.data is not None else datetime.combine(start_day, time(0), tzinfo=tz)
+        end = wall_clock(end_day, form.end_time.data, tz, "end") \
+            if form.end_time.data is not None \
+            else datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=tz)
+        result = run_in_transaction(db.session(), lambda: closures.add_closure(
             db.session(), current_user, start=start, end=end, reason=validated(form.reason.data),
-            now=now(), center_id=center.id if center else None, room_id=room.id if room else None)
+            now=now(), center_id=center.id if center else None, room_id=room.id if room else None))
     except RuleViolation as exc:
-        db.session.rollback()
         general = apply_errors(form, exc.errors, {"start": "start_date", "end": "end_date"})
         return _closures_page(form, import_form, general, status=422)
     except DomainError as exc:
-        db.session.rollback()
         return _closures_page(form, import_form, [str(exc.message)], status=422)
-    db.session.commit()
     if end <= now() - CLOSURES_SHOWN_AFTER_END:
         flash(gettext("Kapanış eklendi. Geçmişte kaldığı için aşağıdaki listede gösterilmez."),
               "ok")

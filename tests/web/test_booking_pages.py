@@ -307,3 +307,31 @@ def test_staff_add_closures_and_import_holidays(app: Flask, client: FlaskClient,
     assert "Boya badana" in html
     assert client.post(f"/staff/centers/{scene.center.id + 1}/holidays",
                        data={"year": year}).status_code == 404
+
+
+def test_a_closure_at_a_time_the_clocks_skip_is_a_form_error(app: Flask, client: FlaskClient,
+                                                            scene: Scene) -> None:
+    """Berlin's clocks jump from 02:00 to 03:00 on the last Sunday of March: a
+    closure typed to start at 02:30 that night is refused on its field, as a
+    booking would be, instead of being stored an hour off."""
+    from datetime import date
+
+    from booking.models import Role
+    from tests.support.factories import make_center, make_user
+
+    with database(app) as session:
+        berlin = make_center(session, name="Berlin Merkezi", timezone="Europe/Berlin")
+        staff = make_user(session, Role.STAFF, centers=[berlin], name="Greta Görevli")
+        session.commit()
+        berlin_id = berlin.id
+    login(client, staff)
+    year = ahead(0, 0).year + 1
+    sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+    response = client.post("/staff/closures", data={
+        "room_id": -berlin_id, "start_date": sunday.isoformat(), "start_time": "02:30",
+        "end_date": sunday.isoformat(), "end_time": "05:00", "reason": "Bakım"})
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    assert f"{sunday:%d.%m.%Y} günü saat 02:30 yok" in html
+    with database(app) as session:
+        assert session.scalar(select(Closure).where(Closure.center_id == berlin_id)) is None
