@@ -16,14 +16,30 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, bindparam, event, select
+from sqlalchemy import Connection, Engine, Select, bindparam, event, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+# The no-overlap guard, by name: created by migration 0001 (PostgreSQL: the
+# exclusion constraint; SQLite: the two triggers, which abort with the message).
 OVERLAP_CONSTRAINT = "ex_bookings_no_overlap"
+SQLITE_OVERLAP_TRIGGERS = ("trg_bookings_no_overlap_insert", "trg_bookings_no_overlap_update")
 SQLITE_OVERLAP_MESSAGE = "booking_overlap"
 BUSY_TIMEOUT_MS = 30_000
 _CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def has_overlap_guard(connection: Connection) -> bool:
+    """True when the database itself refuses overlapping approved bookings: the
+    exclusion constraint on PostgreSQL, both triggers on SQLite."""
+    if connection.dialect.name == "postgresql":
+        found = connection.scalar(
+            text("SELECT count(*) FROM pg_constraint WHERE conname = :name AND contype = 'x'"),
+            {"name": OVERLAP_CONSTRAINT})
+        return found == 1
+    names = set(connection.scalars(text(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'")))
+    return names >= set(SQLITE_OVERLAP_TRIGGERS)
 
 
 def configure_engine(engine: Engine) -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from booking.database import OVERLAP_CONSTRAINT, SQLITE_OVERLAP_TRIGGERS, has_overlap_guard
 from booking.extensions import db
 from booking.migrate import alembic_config, current_revision
 from booking.models import Base, Role, User
@@ -33,6 +34,20 @@ def test_migrated_schema_equals_the_models(app):
             connection, opts={"compare_type": True, "user_module_prefix": "booking.models.base."}
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_migrated_database_holds_the_no_overlap_guard_database_py_names(app):
+    """database.py names the guard migration 0001 creates; dropping it is seen."""
+    with app.app_context(), db.engine.begin() as connection:
+        assert has_overlap_guard(connection)
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"ALTER TABLE bookings DROP CONSTRAINT {OVERLAP_CONSTRAINT}"))
+        else:
+            connection.execute(text(f"DROP TRIGGER {SQLITE_OVERLAP_TRIGGERS[1]}"))
+        assert not has_overlap_guard(connection)
+        connection.rollback()
+    with app.app_context(), db.engine.connect() as connection:
+        assert has_overlap_guard(connection)  # the drop was rolled back
 
 
 def test_init_db_is_idempotent_and_upgrades_an_older_database(app, runner):
