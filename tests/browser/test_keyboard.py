@@ -15,7 +15,7 @@ from booking.models import Booking, BookingStatus, Closure, Organization, utcnow
 from tests.support.browser import Live, assert_accessible
 from tests.support.factories import PASSWORD, make_booking
 from tests.support.scene import Scene
-from tests.support.web import ahead, database, scene_for
+from tests.support.web import ahead, database, page_day, scene_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -214,7 +214,7 @@ def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
     while start.weekday() >= 5:
         start += timedelta(days=1)
     page.goto(f"/rooms/{scene.room.id}?week={start.date().isoformat()}")
-    when = f"{start.strftime('%-d %B')}, 10:00"
+    when = f"{page_day(live.app, start.date(), 'EEEE d MMMM', 'en')}, 10:00"
     _tab_to(page, lambda f: f["tag"] == "A" and "request:" in f["text"]
             and f["text"].endswith(f" {when}"), limit=200)
     _enter(page)

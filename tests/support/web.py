@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from booking.extensions import db
 from booking.i18n import force_language, local_time
 from booking.models import BookingStatus, User
+from booking.web.ui import day_label
 from tests.support.factories import PASSWORD, make_booking
 from tests.support.scene import Scene, build_scene
 
@@ -39,6 +40,13 @@ def page_time(app: Flask, instant: datetime, language: str = "tr",
     formatter, locale and zone, so an expected date never drifts from the page's."""
     with app.test_request_context(), force_language(language):
         return local_time(instant, zone)
+
+
+def page_day(app: Flask, day: date, fmt: str, language: str = "tr") -> str:
+    """``day`` as the pages' ``day_label`` filter prints it ("Friday 11 December"
+    in English for "EEEE d MMMM"): the same Babel formatter and locale."""
+    with app.test_request_context(), force_language(language):
+        return day_label(day, fmt)
 
 
 def booking_form(room_id: int, start: datetime, minutes: int = 120, **values: object) -> dict:
