@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FLASK  := $(BIN)/flask --app wsgi
+# `make run` and friends sign sessions with a random key made once for this
+# checkout and kept in instance/ (not in git); the app refuses the published one.
+DEV_KEY := instance/dev-secret-key
+FLASK  := BOOKING_SECRET_KEY_FILE="$${BOOKING_SECRET_KEY_FILE:-$(CURDIR)/$(DEV_KEY)}" $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -54,16 +57,27 @@ translations: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o booking/translations/messages.pot .
 	$(BIN)/pybabel -q update -i booking/translations/messages.pot -d booking/translations -w 100
 
-db: install
+$(DEV_KEY): | $(BIN)/python
+	@mkdir -p $(@D)
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@.tmp && mv $@.tmp $@
+	@echo "made a development SECRET_KEY in $@"
+
+db: install $(DEV_KEY)
 	$(FLASK) init-db
 
 demo: db
 	$(FLASK) seed-demo --year 2024
 
-## make run: set up and serve on http://$(HOST):$(PORT) with SQLite and demo data
+## make run: set up and serve on http://$(HOST):$(PORT) with SQLite and demo data;
+## every e-mail is kept in instance/mail/ and shown to admins at /dev/mail
 # Feed and e-mail links follow the address served, unless BOOKING_BASE_URL says otherwise.
+# The embedded scheduler sends due mail; the "instance" mail backend sends nothing
+# but writes each message to the development mailbox (BOOKING_MAIL_BACKEND=smtp to send).
 run: demo
-	BOOKING_BASE_URL="$${BOOKING_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
+	BOOKING_BASE_URL="$${BOOKING_BASE_URL:-http://$(HOST):$(PORT)}" \
+	BOOKING_MAIL_BACKEND="$${BOOKING_MAIL_BACKEND:-instance}" \
+	BOOKING_SCHEDULER_EMBEDDED="$${BOOKING_SCHEDULER_EMBEDDED:-1}" \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 PYTEST := $(BIN)/pytest -n 2 --dist worksteal --durations=15
 
@@ -100,6 +114,7 @@ lint: install-test
 	$(BIN)/python -m compileall -q booking
 	$(BIN)/ruff check booking tests bench
 	$(BIN)/mypy
+	$(BIN)/python tools/check_sizes.py booking
 
 clean:
 	rm -rf $(VENV) .venv-upgrade node_modules .pytest_cache

@@ -22,27 +22,24 @@ on SQLite.
 """
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from common import (
     ISTANBUL,
     World,
-    bench_app,
-    bench_database,
     captured_sql,
     describe,
+    engine_arguments,
     format_ms,
+    migrated_engine,
     populate,
-    print_machine,
     print_plans,
     summarize,
     time_calls,
 )
 
 from booking.extensions import db
-from booking.migrate import upgrade_to_head
 from booking.services import availability
 
 WEEKS = 40  # the runs rotate over 40 weeks of the year
@@ -97,40 +94,28 @@ def cases(world: World) -> dict[str, Callable[[int], object]]:
 
 
 def run(engine_name: str, bookings: int, runs: int) -> dict[str, dict[str, float]]:
-    with bench_database(engine_name) as url:
-        app = bench_app(url)
-        with app.app_context():
-            upgrade_to_head()
-            engine = db.engine
-            print(f"\n=== {engine_name} ===")
-            print_machine(engine)
-            world = populate(engine, bookings=bookings)
-            print(describe(world))
-            figures = {}
-            for name, action in cases(world).items():
-                n = max(runs // 5, 20) if "room by room" in name else runs
-                figures[name] = summarize(time_calls(action, n))
-                print(f"  {name:<36} {format_ms(figures[name])}")
-            for name, action in cases(world).items():
-                if "room by room" in name:
-                    continue
-                with captured_sql(engine) as statements:
-                    action(7)
-                print(f"\n-- plans: {name.strip()} ({len(statements)} statements sent)")
-                print_plans(engine, statements, ("bookings", "closures"))
-            db.session.remove()
-            engine.dispose()
+    with migrated_engine(engine_name) as engine:
+        world = populate(engine, bookings=bookings)
+        print(describe(world))
+        figures = {}
+        for name, action in cases(world).items():
+            n = max(runs // 5, 20) if "room by room" in name else runs
+            figures[name] = summarize(time_calls(action, n))
+            print(f"  {name:<36} {format_ms(figures[name])}")
+        for name, action in cases(world).items():
+            if "room by room" in name:
+                continue
+            with captured_sql(engine) as statements:
+                action(7)
+            print(f"\n-- plans: {name.strip()} ({len(statements)} statements sent)")
+            print_plans(engine, statements, ("bookings", "closures"))
+
     return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bookings", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--engine", choices=("postgresql", "sqlite", "both"), default="both")
-    args = parser.parse_args()
-    engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
-    for engine_name in engines:
+    args = engine_arguments(__doc__.splitlines()[0], bookings=100_000, runs=200)
+    for engine_name in args.engines:
         figures = run(engine_name, args.bookings, args.runs)
         center = figures["whole center (30 rooms), one week"]
         verdict = "met" if center["p95"] < 50 else "NOT met"

@@ -5,6 +5,7 @@ Nothing here installs anything or talks to anything but 127.0.0.1.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import random
@@ -117,6 +118,26 @@ def bench_database(engine_name: str = "postgresql") -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_engine(engine_name: str) -> Iterator[Engine]:
+    """A throw-away database on ``engine_name``, migrated, inside the product's
+    app context, with the machine's figures printed; its engine, disposed after."""
+    from booking.extensions import db
+    from booking.migrate import upgrade_to_head
+
+    with bench_database(engine_name) as url:
+        app = bench_app(url)
+        with app.app_context():
+            upgrade_to_head()
+            print(f"\n=== {engine_name} ===")
+            print_machine(db.engine)
+            try:
+                yield db.engine
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
 
 def bench_app(url: str, **config: Any) -> Flask:
@@ -366,3 +387,15 @@ def print_plans(engine: Engine, statements: list[Statement], tables: tuple[str, 
         print(f"\n  SQL: {sql[:400]}{' …' if len(sql) > 400 else ''}")
         for line in explain(engine, statement).splitlines():
             print(f"    {line}")
+
+
+def engine_arguments(description: str, bookings: int, runs: int) -> argparse.Namespace:
+    """The options every data bench takes: --bookings, --runs and --engine
+    (postgresql, sqlite or both); ``args.engines`` lists the engines to run."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--bookings", type=int, default=bookings)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--engine", choices=("postgresql", "sqlite", "both"), default="both")
+    args = parser.parse_args()
+    args.engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
+    return args

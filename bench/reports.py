@@ -11,23 +11,19 @@ and one center. Then it prints the plan of the aggregate query it sends.
 """
 from __future__ import annotations
 
-import argparse
-
 from common import (
-    bench_app,
-    bench_database,
     captured_sql,
     describe,
+    engine_arguments,
     format_ms,
+    migrated_engine,
     populate,
-    print_machine,
     print_plans,
     summarize,
     time_calls,
 )
 
 from booking.extensions import db
-from booking.migrate import upgrade_to_head
 from booking.models import Role, User
 from booking.services import reports
 
@@ -35,61 +31,49 @@ TARGET_MS = 200
 
 
 def run(engine_name: str, bookings: int, runs: int) -> dict[str, dict[str, float]]:
-    with bench_database(engine_name) as url:
-        app = bench_app(url)
-        with app.app_context():
-            upgrade_to_head()
-            engine = db.engine
-            print(f"\n=== {engine_name} ===")
-            print_machine(engine)
-            world = populate(engine, bookings=bookings)
-            print(describe(world))
-            session = db.session
-            admin = User(email="admin@example.org", name="Yönetici", password_hash="-",
-                         role=Role.ADMIN)
-            session.add(admin)
-            session.commit()
-            admin_id = admin.id
+    with migrated_engine(engine_name) as engine:
+        world = populate(engine, bookings=bookings)
+        print(describe(world))
+        session = db.session
+        admin = User(email="admin@example.org", name="Yönetici", password_hash="-",
+                     role=Role.ADMIN)
+        session.add(admin)
+        session.commit()
+        admin_id = admin.id
+        session.close()
+
+        def city(_i: int) -> dict:
+            result = reports.summary(session, session.get(User, admin_id), world.year)
             session.close()
+            return result
 
-            def city(_i: int) -> dict:
-                result = reports.summary(session, session.get(User, admin_id), world.year)
-                session.close()
-                return result
+        def center(_i: int) -> dict:
+            result = reports.summary(session, session.get(User, admin_id), world.year,
+                                     center_id=world.center_id)
+            session.close()
+            return result
 
-            def center(_i: int) -> dict:
-                result = reports.summary(session, session.get(User, admin_id), world.year,
-                                         center_id=world.center_id)
-                session.close()
-                return result
+        check = city(0)
+        print(f"summary {world.year}: meetings {check['meetings']:,}, programs "
+              f"{check['programs']:,}, attendees {check['attendees']:,} "
+              f"(approved bookings counted: {check['meetings'] + check['programs']:,})")
+        figures = {
+            "yearly summary, whole city": summarize(time_calls(city, runs)),
+            "yearly summary, one center": summarize(time_calls(center, runs)),
+        }
+        for name, values in figures.items():
+            print(f"  {name:<30} {format_ms(values)}")
+        with captured_sql(engine) as statements:
+            city(0)
+        print(f"\n-- plans: yearly summary ({len(statements)} statements sent)")
+        print_plans(engine, statements, ("bookings",))
 
-            check = city(0)
-            print(f"summary {world.year}: meetings {check['meetings']:,}, programs "
-                  f"{check['programs']:,}, attendees {check['attendees']:,} "
-                  f"(approved bookings counted: {check['meetings'] + check['programs']:,})")
-            figures = {
-                "yearly summary, whole city": summarize(time_calls(city, runs)),
-                "yearly summary, one center": summarize(time_calls(center, runs)),
-            }
-            for name, values in figures.items():
-                print(f"  {name:<30} {format_ms(values)}")
-            with captured_sql(engine) as statements:
-                city(0)
-            print(f"\n-- plans: yearly summary ({len(statements)} statements sent)")
-            print_plans(engine, statements, ("bookings",))
-            session.remove()
-            engine.dispose()
     return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bookings", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--engine", choices=("postgresql", "sqlite", "both"), default="both")
-    args = parser.parse_args()
-    engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
-    for engine_name in engines:
+    args = engine_arguments(__doc__.splitlines()[0], bookings=100_000, runs=50)
+    for engine_name in args.engines:
         figures = run(engine_name, args.bookings, args.runs)
         p95 = figures["yearly summary, whole city"]["p95"]
         verdict = "met" if p95 < TARGET_MS else "NOT met"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -46,6 +46,7 @@ from booking.models import (  # noqa: E402
     Center,
     Organization,
     OutboxMessage,
+    QuotaRule,
     Role,
     Room,
     User,
@@ -54,6 +55,10 @@ from booking.models import (  # noqa: E402
 )
 from booking.notifications.outbox import dedupe_key  # noqa: E402
 from booking.services.conflicts import conflicts_parameters, conflicts_statement  # noqa: E402
+
+QUOTA_RULES = select(QuotaRule).where(
+    QuotaRule.center_id == bindparam("center_id"),
+    QuotaRule.organization_id.is_(None) | (QuotaRule.organization_id == bindparam("organization_id")))
 from booking.services.tokens import hash_token  # noqa: E402
 
 VARIANT = os.environ.get("BENCH_SKELETON", "same")
@@ -128,6 +133,10 @@ def create() -> object:
                           conflicts_parameters(room, start, end)).first() is not None:
         db.session.rollback()
         return jsonify(status=409), 409
+    # The quota rules that apply (services/quotas.limits_for): one query, none set here.
+    if user.organization_id is not None:
+        connection.execute(QUOTA_RULES, {"center_id": room.center_id,
+                                         "organization_id": user.organization_id}).all()
     now = utcnow()
     values = {"room_id": room.id, "organization_id": user.organization_id, "user_id": user.id,
               "title": str(body["title"]), "start_at": start, "end_at": end, "block_end": end,

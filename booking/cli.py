@@ -6,6 +6,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from booking import job_commands
+from booking.database import run_in_transaction
 from booking.demo import cli as demo_cli
 from booking.extensions import db
 from booking.migrate import upgrade_to_head
@@ -66,7 +68,7 @@ def create_user_command(
         if session.get(Center, center_id) is None:
             raise click.BadParameter(f"no center with id {center_id}", param_hint="--center")
     try:
-        user = accounts.create_user(
+        user = run_in_transaction(session, lambda: accounts.create_user(
             session,
             None,
             email=email,
@@ -76,13 +78,11 @@ def create_user_command(
             organization_id=organization_id,
             center_ids=center_ids,
             language=language,
-        )
+        ))
     except RuleViolation as exc:
-        session.rollback()
         for error in exc.errors:
             click.echo(f"error: {error.field}: {error.message}", err=True)
         raise SystemExit(2) from exc
-    session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
@@ -91,3 +91,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_cli.seed_demo_command)
     notifications_cli.init_app(app)
+    job_commands.init_app(app)  # fairness, waitlist, kvkk: the jobs once, for cron

@@ -6,15 +6,21 @@ This is the only module that reads ``os.environ`` (see docs/configuration.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 ENV_PREFIX = "BOOKING_"
+# Published in this repository: signs nothing outside debug and tests.
+DEVELOPMENT_SECRET_KEY = "dev-insecure-change-me"  # noqa: S105 - refused, see settle_secret_key
+MAKE_A_KEY = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
 
 DEFAULTS: dict[str, Any] = {
-    "SECRET_KEY": "dev-insecure-change-me",
+    "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
+    # A file holding the key, read when SECRET_KEY itself is not set (`make run` keeps one in instance/).
+    "SECRET_KEY_FILE": None,
     # None means: a SQLite file in the instance folder.
     "DATABASE_URL": None,
     "BASE_URL": "http://127.0.0.1:5000",
@@ -29,19 +35,43 @@ DEFAULTS: dict[str, Any] = {
     # Seconds per SMTP operation (connect, each command).
     "SMTP_TIMEOUT": 20,
     "MAIL_FROM": "Sivil Toplum Merkezleri <rezervasyon@localhost>",
+    # "smtp" sends e-mail (production); "instance" keeps every message as a file in
+    # MAIL_DIR, readable by admins at /dev/mail (the development mailbox, `make run`).
+    "MAIL_BACKEND": "smtp",
+    # None means: the folder mail/ in the instance folder.
+    "MAIL_DIR": None,
     # Minutes before a booking's start at which reminders are sent.
     "REMINDER_OFFSETS": "1440,120",
+    # Minutes a waitlist offer holds the freed time for its organisation (never
+    # past the booking's start): accepted by then, or it expires (SPEC §8).
+    "WAITLIST_HOLD_MINUTES": 120,
     # Failed sends of one outbox message before it is marked failed.
     "OUTBOX_MAX_ATTEMPTS": 6,
     "SCHEDULER_EMBEDDED": False,
+    # Check-in (SPEC §8): the window closes this many minutes after a booking's
+    # start; an approved booking not checked in by then becomes a no-show.
+    "CHECKIN_GRACE_MINUTES": 20,
     # Flask-Limiter storage; use a shared one (redis://…) when several workers run.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # "10 per minute" means any 60 seconds, not a clock minute (which would let
+    # 20 through across a minute's turn); the prefix keeps a shared Redis tidy.
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_KEY_PREFIX": "booking",
     # Calendar feed window and client refresh hint.
     "FEED_PAST_DAYS": 90,
     "FEED_FUTURE_DAYS": 365,
     "FEED_REFRESH_MINUTES": 60,
     "FEED_CANCELLED_KEEP_DAYS": 30,
+    # Free/busy (VFREEBUSY) of rooms and centers: days from today.
+    "FREEBUSY_DAYS": 90,
+    # KVKK (SPEC §10, docs/privacy.md): members inactive this long are anonymised
+    # (after an e-mail 14 days before); booking descriptions are cleared this long
+    # after the meeting; the destruction run every this many months (1–6: the
+    # regulation allows at most six months between runs).
+    "RETENTION_INACTIVE_DAYS": 730,
+    "RETENTION_BOOKING_DAYS": 730,
+    "RETENTION_EVERY_MONTHS": 1,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -53,10 +83,31 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     # Larger API request bodies answer 413.
     "API_MAX_BODY_BYTES": 1024 * 1024,
+    # Larger bodies of any other request (web forms) answer 413 before they are read,
+    # chunked ones as soon as they pass it; one form field may hold at most
+    # MAX_FORM_MEMORY_SIZE bytes.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
     # Token creation and registration over the API, per client address (Flask-Limiter syntax).
     "API_AUTH_RATE_LIMIT": "10 per minute",
+    # Sign-in attempts per client address, and failed ones per account (the web
+    # form and API token creation together), registrations and reset or
+    # confirmation requests per address.
+    "SIGN_IN_RATE_LIMIT": "10 per minute; 50 per hour",
+    "SIGN_IN_ACCOUNT_RATE_LIMIT": "10 per hour",
+    "REGISTER_RATE_LIMIT": "5 per hour",
+    "RESET_RATE_LIMIT": "5 per minute; 20 per hour",
+    # Room photos: the folder their files are kept in (None: photos/ in the
+    # instance folder), the largest upload (its route alone takes a body of
+    # this plus ROOM_PHOTO_FORM_MARGIN; every other keeps MAX_CONTENT_LENGTH).
+    "ROOM_PHOTO_DIR": None,
+    "ROOM_PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+    "ROOM_PHOTO_FORM_MARGIN": 64 * 1024,
+    # Bearer token of GET /metrics (Prometheus); empty: the address answers 404.
+    "METRICS_TOKEN": "",
 }
 
+MAIL_BACKENDS = ("smtp", "instance")
 _TRUE = {"1", "true", "yes", "on", "evet"}
 _FALSE = {"0", "false", "no", "off", "hayir", "hayır", ""}
 
@@ -101,6 +152,52 @@ def reminder_offsets(value: str | list[int] | tuple[int, ...]) -> list[int]:
     return sorted(set(items), reverse=True)
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the service must not start with; the message is one line."""
+
+
+def uses_https(config: Mapping[str, Any]) -> bool:
+    """Whether the service is served over https: its public address says so."""
+    return str(config.get("BASE_URL") or "").lower().startswith("https://")
+
+
+def settle_secret_key(app: Flask) -> None:
+    """Read SECRET_KEY from SECRET_KEY_FILE when only the file is given; refuse
+    the published development key (or none) outside debug and tests."""
+    key = app.config.get("SECRET_KEY")
+    unset = (None, "", DEVELOPMENT_SECRET_KEY)
+    path = app.config.get("SECRET_KEY_FILE")
+    if key in unset and path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"SECRET_KEY_FILE {path} cannot be read: {exc.strerror}") from None
+        app.config["SECRET_KEY"] = key
+    if key not in unset or app.config.get("TESTING") is True:
+        return
+    if app.config.get("DEBUG") is True:
+        # Anyone can sign a session cookie with the published development key.
+        app.logger.warning("SECRET_KEY is the published development key: debug only, "
+                           "never where anyone else can reach this server")
+        return
+    raise ConfigurationError(
+        "SECRET_KEY is the published development key (or empty): set BOOKING_SECRET_KEY "
+        f"(or SECRET_KEY in instance/config.py) to a random value, made with: {MAKE_A_KEY}")
+
+
+def settle_mail_backend(app: Flask) -> None:
+    """Check MAIL_BACKEND and give the development mailbox its folder."""
+    backend = app.config.get("MAIL_BACKEND")
+    if backend not in MAIL_BACKENDS:
+        raise ConfigurationError(
+            f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {backend!r}")
+    if not app.config.get("MAIL_DIR"):
+        app.config["MAIL_DIR"] = str(Path(app.instance_path) / "mail")
+    if backend == "instance" and not app.config.get("TESTING"):
+        app.logger.warning("MAIL_BACKEND is instance: no e-mail is sent, each is kept in %s "
+                           "and admins read them at /dev/mail", app.config["MAIL_DIR"])
+
+
 def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     """Fill ``app.config`` in the documented order and derive engine settings."""
     app.config.from_mapping(DEFAULTS)
@@ -123,15 +220,24 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         engine_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     app.config["REMINDER_OFFSETS_MINUTES"] = reminder_offsets(app.config["REMINDER_OFFSETS"])
+    if int(app.config["WAITLIST_HOLD_MINUTES"]) < 1:
+        raise ValueError("WAITLIST_HOLD_MINUTES must be at least 1")
     if int(app.config["OUTBOX_MAX_ATTEMPTS"]) < 1:
         raise ValueError("OUTBOX_MAX_ATTEMPTS must be at least 1")
-    if app.config["SECRET_KEY"] == DEFAULTS["SECRET_KEY"] and not app.config.get("TESTING"):
-        # Anyone can sign a session cookie with the published development key.
-        app.logger.warning(
-            "SECRET_KEY is the development default: fine on your own machine, but set "
-            "a long random value in instance/config.py or BOOKING_SECRET_KEY before "
-            "anyone else can reach this server (docs/configuration.md)"
-        )
+    if not 1 <= int(app.config["RETENTION_EVERY_MONTHS"]) <= 6:
+        raise ValueError("RETENTION_EVERY_MONTHS must be 1 to 6 (KVKK: at most six months apart)")
+    if min(int(app.config["RETENTION_INACTIVE_DAYS"]), int(app.config["RETENTION_BOOKING_DAYS"])) < 30:
+        raise ValueError("RETENTION_INACTIVE_DAYS and RETENTION_BOOKING_DAYS must be at least 30")
+    if not 0 <= int(app.config["CHECKIN_GRACE_MINUTES"]) <= 24 * 60:
+        raise ValueError("CHECKIN_GRACE_MINUTES must be between 0 and 1440")
+    settle_secret_key(app)
+    settle_mail_backend(app)
+    if not app.config.get("ROOM_PHOTO_DIR"):
+        app.config["ROOM_PHOTO_DIR"] = str(Path(app.instance_path) / "photos")
+    if uses_https(app.config):
+        # Over https the browser never sends the session or remember-me cookie in clear.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["LANGUAGE_CODES"] = [
         code.strip() for code in str(app.config["LANGUAGES"]).split(",") if code.strip()
     ]

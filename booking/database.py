@@ -20,7 +20,8 @@ from sqlalchemy import Connection, Engine, Select, bindparam, event, select, tex
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-# The no-overlap guard, by name: created by migration 0001 (PostgreSQL: the
+# The no-overlap guard, by name: created by migration 0001 and widened by 0011
+# to waitlist offers, status IN ('approved', 'offered') (PostgreSQL: the
 # exclusion constraint; SQLite: the two triggers, which abort with the message).
 OVERLAP_CONSTRAINT = "ex_bookings_no_overlap"
 SQLITE_OVERLAP_TRIGGERS = ("trg_bookings_no_overlap_insert", "trg_bookings_no_overlap_update")
@@ -30,8 +31,9 @@ _CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def has_overlap_guard(connection: Connection) -> bool:
-    """True when the database itself refuses overlapping approved bookings: the
-    exclusion constraint on PostgreSQL, both triggers on SQLite."""
+    """True when the database itself refuses overlapping approved bookings (and
+    offers, which hold time the same way): the exclusion constraint on
+    PostgreSQL, both triggers on SQLite."""
     if connection.dialect.name == "postgresql":
         found = connection.scalar(
             text("SELECT count(*) FROM pg_constraint WHERE conname = :name AND contype = 'x'"),

@@ -6,23 +6,17 @@ errors the views attach to these fields.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -33,105 +27,39 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import HiddenInput
 
-try:  # WTForms 3.3+ wants SelectChoice objects; older versions take pairs.
-    # The WTForms stubs (types-WTForms 3.2) predate SelectChoice.
-    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the installed WTForms
-    SelectChoice = None
-
+from booking.form_fields import (
+    Coordinate,
+    Date,
+    Integer,
+    MultiCheckbox,
+    RecordSelect,
+    Time,
+)
+from booking.form_fields import Form as Form
+from booking.form_fields import choices as choices
+from booking.form_fields import record_id as record_id
+from booking.form_fields import validated as validated
 from booking.i18n.labels import (
+    ACCESSIBILITY_LABELS,
     CATEGORY_LABELS,
     FEATURE_LABELS,
+    FREQUENCY_CHOICES,
     KIND_LABELS,
+    LANGUAGE_CHOICES,
     ORGANIZATION_KIND_LABELS,
+    ROLE_LABELS,
+    WEEKDAY_CHOICES,
 )
-from booking.models import FEATURES, BookingKind, Category, OrganizationKind, Role
+from booking.models import ACCESSIBILITY, FEATURES, BookingKind, Category, OrganizationKind, Role
 from booking.models.places import ROOM_DEFAULTS
-from booking.services.accounts import MIN_PASSWORD_LENGTH
+from booking.services.accounts import LONG_PASSWORD, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 REQUIRED = _l("Bu alan gerekli.")
 BAD_EMAIL = _l("Geçerli bir e-posta adresi girin.")
-BAD_NUMBER = _l("Bir tam sayı girin.")
-BAD_DATE = _l("Geçerli bir tarih girin.")
-BAD_TIME = _l("Geçerli bir saat girin.")
 SHORT_PASSWORD = _l("Parola en az %(n)d karakter olmalı.", n=MIN_PASSWORD_LENGTH)
 PASSWORDS_DIFFER = _l("Parolalar aynı değil.")
-
-LANGUAGE_CHOICES = [("tr", "Türkçe"), ("en", "English")]
-WEEKDAY_CHOICES = [
-    ("MO", _l("Pazartesi")), ("TU", _l("Salı")), ("WE", _l("Çarşamba")),
-    ("TH", _l("Perşembe")), ("FR", _l("Cuma")), ("SA", _l("Cumartesi")), ("SU", _l("Pazar")),
-]
-FREQUENCY_CHOICES = [
-    ("", _l("Tekrarlanmaz")), ("daily", _l("Her gün")),
-    ("weekly", _l("Her hafta")), ("monthly", _l("Her ay")),
-]
-ROLE_LABELS: dict[str, Any] = {Role.MEMBER: _l("Kuruluş üyesi"), Role.STAFF: _l("Merkez görevlisi"),
-                                Role.ADMIN: _l("Yönetici")}
-
-
-class Integer(IntegerField):
-    """An integer field whose parse error is translated."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0])
-            except ValueError:
-                self.data = None
-                raise ValueError(BAD_NUMBER) from None
-        elif valuelist:
-            self.data = None
-
-
-# Dates the forms accept: far from date.min/date.max, where a day's arithmetic
-# (the next midnight, a buffer, the time zone) would overflow.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
-class Date(DateField):
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(BAD_DATE) from None
-        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
-            self.data = None
-            raise ValueError(_l("%(a)d ile %(b)d yılları arasında bir tarih girin.",
-                                a=FIRST_YEAR, b=LAST_YEAR))
-
-
-class Time(TimeField):
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(BAD_TIME) from None
-
-
-class MultiCheckbox(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-T = TypeVar("T")
-
-
-def validated(data: T | None) -> T:
-    """A required field's data once the form has validated: DataRequired or
-    InputRequired saw to it that there is some, while WTForms' types say
-    ``X | None`` for every field. For the type checker only: returns ``data``."""
-    return cast(T, data)
-
-
-def choices(pairs: Iterable[tuple[Any, Any]]) -> list[Any]:
-    """(value, label) pairs as the installed WTForms wants its choices."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 def _choices(labels: dict, codes: list[str]) -> list[Any]:
     return choices((code, labels[code]) for code in codes)
@@ -139,19 +67,28 @@ def _choices(labels: dict, codes: list[str]) -> list[Any]:
 
 def password_field(label: Any) -> PasswordField:  # a str or a lazy_gettext string
     return PasswordField(label, validators=[
-        DataRequired(REQUIRED), Length(min=MIN_PASSWORD_LENGTH, message=SHORT_PASSWORD)])
+        DataRequired(REQUIRED), Length(min=MIN_PASSWORD_LENGTH, message=SHORT_PASSWORD),
+        Length(max=MAX_PASSWORD_LENGTH, message=LONG_PASSWORD)])
+
+
+def known_password(label: Any) -> PasswordField:
+    """A password typed to prove who one is: anything longer than a password
+    may be is refused by the form, before it could be hashed."""
+    return PasswordField(label, validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=LONG_PASSWORD)])
 
 
 # --- accounts ----------------------------------------------------------------
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
-    password = PasswordField(_l("Parola"), validators=[DataRequired(REQUIRED)])
+class LoginForm(Form):
+    email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL),
+                                                  Length(max=254)])
+    password = known_password(_l("Parola"))
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     org_name = StringField(_l("Kuruluşun adı"), validators=[DataRequired(REQUIRED), Length(max=300)])
     org_kind = SelectField(_l("Kuruluş türü"), choices=_choices(
         ORGANIZATION_KIND_LABELS, [k.value for k in OrganizationKind]))
@@ -167,42 +104,50 @@ class RegisterForm(FlaskForm):
     password = password_field(_l("Parola"))
     password_confirm = PasswordField(_l("Parola (tekrar)"), validators=[
         DataRequired(REQUIRED), EqualTo("password", PASSWORDS_DIFFER)])
+    # The version of the aydınlatma metni shown with the form (SPEC §10); the
+    # service requires the current one when a notice is published.
+    notice_version = HiddenField()
+    notice_ack = BooleanField(_l("Aydınlatma metnini okudum"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = password_field(_l("Yeni parola"))
     password_confirm = PasswordField(_l("Yeni parola (tekrar)"), validators=[
         DataRequired(REQUIRED), EqualTo("password", PASSWORDS_DIFFER)])
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Şu anki parola"), validators=[DataRequired(REQUIRED)])
+class ChangePasswordForm(Form):
+    current_password = known_password(_l("Şu anki parola"))
     password = password_field(_l("Yeni parola"))
     password_confirm = PasswordField(_l("Yeni parola (tekrar)"), validators=[
         DataRequired(REQUIRED), EqualTo("password", PASSWORDS_DIFFER)])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Dil"), choices=choices(LANGUAGE_CHOICES))
     next = HiddenField()
 
 
-class TokenForm(FlaskForm):
+class InvitationsForm(Form):
+    calendar_invitations = BooleanField(_l("Rezervasyon e-postalarıma takvim daveti ekle"))
+
+
+class TokenForm(Form):
     name = StringField(_l("Anahtarın adı"), validators=[DataRequired(REQUIRED), Length(max=100)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
 # --- bookings ----------------------------------------------------------------
 
 
-class _BookingFields(FlaskForm):
+class _BookingFields(Form):
     """What a request and a change of it both ask."""
 
     title = StringField(_l("Başlık"), validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -216,6 +161,9 @@ class _BookingFields(FlaskForm):
     category = SelectField(_l("Tema"), choices=_choices(CATEGORY_LABELS, [c.value for c in Category]),
                            default=Category.OTHER.value)
     is_public = BooleanField(_l("Başlık ve kuruluş herkese açık takvimde görünebilir"))
+    # Shown to staff only: the reason for booking past an organisation's quota.
+    quota_reason = StringField(_l("Kota aşımı gerekçesi"),
+                               validators=[Optional(), Length(max=500)])
 
 
 # A list long enough to search in (hundreds of organisations): booking/static/app.js
@@ -224,9 +172,23 @@ FILTERABLE = {"data-filter": _l("Kuruluş ara"),
               "data-filter-status": _l("{total} seçenekten {shown} tanesi eşleşiyor")}
 
 
+# The booking form's rooms, grouped by center (booking/web/room_picker.py):
+# booking/static/roompicker.js reads the search box's label and hint and what
+# its live region says from these attributes.
+ROOM_PICKER = {
+    "data-room-picker": _l("Salon ara"),
+    "data-picker-hint": _l("Salon ya da merkez adını yazın; oklarla seçin, Enter ile onaylayın."),
+    "data-picker-none": _l("Eşleşen salon yok."),
+    "data-picker-one": _l("1 salon eşleşiyor."),
+    "data-picker-many": _l("{shown} salon eşleşiyor."),
+    "data-picker-picked": _l("Seçilen salon: {room}"),
+}
+
+
 class BookingForm(_BookingFields):
-    room_id = SelectField(_l("Salon"), coerce=int, validate_choice=False)
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+    room_id = RecordSelect(_l("Salon"), validators=[InputRequired(_l("Bir salon seçin."))],
+                           render_kw=ROOM_PICKER)
+    organization_id = RecordSelect(_l("Kuruluş"),
                                   render_kw=FILTERABLE)
     freq = SelectField(_l("Tekrar"), choices=choices(FREQUENCY_CHOICES), default="")
     interval = Integer(_l("Kaç haftada/günde/ayda bir"), default=1,
@@ -251,22 +213,34 @@ class ChangeBookingForm(_BookingFields):
     """A booking's own fields; its room and repetition stay as they are."""
 
 
-class ReasonForm(FlaskForm):
+class WaitlistForm(Form):
+    """Waiting for a taken interval: the room comes from the page (hidden)."""
+
+    room_id = Integer(widget=HiddenInput(), validators=[InputRequired(REQUIRED)])
+    title = StringField(_l("Başlık"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    date = Date(_l("Tarih"), validators=[InputRequired(REQUIRED)])
+    start_time = Time(_l("Başlangıç saati"), validators=[InputRequired(REQUIRED)])
+    end_time = Time(_l("Bitiş saati"), validators=[InputRequired(REQUIRED)])
+    expected_attendees = Integer(_l("Beklenen katılımcı sayısı"), validators=[
+        InputRequired(REQUIRED), NumberRange(min=1, message=_l("En az 1 olmalı."))])
+
+
+class ReasonForm(Form):
     reason = TextAreaField(_l("Gerekçe"), validators=[Optional(), Length(max=2000)],
                            render_kw={"maxlength": 2000})
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Ret gerekçesi"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     actual_attendees = Integer(_l("Gelen kişi sayısı"), validators=[
         InputRequired(REQUIRED), NumberRange(min=0, message=_l("0 ya da daha büyük olmalı."))])
 
 
-class ClosureForm(FlaskForm):
-    room_id = SelectField(_l("Salon"), coerce=int, validate_choice=False)
+class ClosureForm(Form):
+    room_id = RecordSelect(_l("Salon"))
     start_date = Date(_l("Başlangıç tarihi"), validators=[InputRequired(REQUIRED)])
     start_time = Time(_l("Başlangıç saati"), validators=[Optional()])
     end_date = Date(_l("Bitiş tarihi"), validators=[InputRequired(REQUIRED)])
@@ -274,7 +248,7 @@ class ClosureForm(FlaskForm):
     reason = StringField(_l("Neden"), validators=[DataRequired(REQUIRED), Length(max=300)])
 
 
-class HolidayImportForm(FlaskForm):
+class HolidayImportForm(Form):
     year = Integer(_l("Yıl"), validators=[
         InputRequired(REQUIRED),
         NumberRange(min=2000, max=2100, message=_l("Geçerli bir yıl girin."))])
@@ -283,24 +257,44 @@ class HolidayImportForm(FlaskForm):
 # --- admin -------------------------------------------------------------------
 
 
-class CenterForm(FlaskForm):
+class CenterForm(Form):
     name = StringField(_l("Ad"), validators=[DataRequired(REQUIRED), Length(max=200)])
     district = StringField(_l("İlçe"), validators=[Optional(), Length(max=100)])
-    address = StringField(_l("Adres"), validators=[Optional(), Length(max=500)])
+    address = StringField(_l("Açık adres (cadde, sokak, numara)"),
+                          validators=[Optional(), Length(max=500)])
+    postal_code = StringField(_l("Posta kodu"), validators=[Optional(), Length(max=10)])
+    latitude = Coordinate(_l("Enlem"))
+    longitude = Coordinate(_l("Boylam"))
     phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("E-posta"), validators=[Optional(), Email(BAD_EMAIL)])
     timezone = StringField(_l("Saat dilimi"), default="Europe/Istanbul",
                            validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("Açıklama"), validators=[Optional(), Length(max=5000)])
     is_active = BooleanField(_l("Etkin"), default=True)
+    checkin_required = BooleanField(
+        _l("Onaylı rezervasyonlarda varış kaydı gerekir (kaydedilmeyen rezervasyonun salonu "
+           "serbest bırakılır)"), default=True)
 
 
-class RoomForm(FlaskForm):
-    center_id = SelectField(_l("Merkez"), coerce=int, validate_choice=False)
+def _tristate(value: object) -> bool | None:
+    """A room's check-in choice: "" (the center's setting), "1" or "0"."""
+    if value in (None, "", "None"):
+        return None
+    if value in (True, "1", "True"):
+        return True
+    if value in (False, "0", "False"):
+        return False
+    raise ValueError("not a check-in choice")
+
+
+class RoomForm(Form):
+    center_id = RecordSelect(_l("Merkez"))
     name = StringField(_l("Ad"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    floor = StringField(_l("Kat"), validators=[Optional(), Length(max=40)])
+    floor_level = Integer(_l("Kat"), validators=[Optional()])
     capacity = Integer(_l("Kapasite"), validators=[InputRequired(REQUIRED)])
     features = MultiCheckbox(_l("Olanaklar"), choices=_choices(FEATURE_LABELS, list(FEATURES)))
+    accessibility = MultiCheckbox(_l("Erişilebilirlik"), choices=_choices(
+        ACCESSIBILITY_LABELS, list(ACCESSIBILITY)))
     requires_approval = BooleanField(_l("Talepler onay gerektirir"),
                                      default=ROOM_DEFAULTS["requires_approval"])
     buffer_minutes = Integer(_l("Hazırlık/temizlik arası (dakika)"),
@@ -319,9 +313,13 @@ class RoomForm(FlaskForm):
                                validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l("Açıklama"), validators=[Optional(), Length(max=5000)])
     is_active = BooleanField(_l("Etkin"), default=True)
+    checkin_required = SelectField(
+        _l("Varış kaydı"), coerce=_tristate, default="",
+        choices=choices([("", _l("Merkezin ayarı")), ("1", _l("Varış kaydı gerekir")),
+                         ("0", _l("Varış kaydı gerekmez"))]))
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     """An admin corrects an organisation's details; the service checks the kind
     and that no other organisation has the name in any Turkish case."""
     name = StringField(_l("Kuruluşun adı"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -335,20 +333,64 @@ class OrganizationForm(FlaskForm):
                         validators=[Optional(), Length(max=40)])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Ad soyad"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(_l("E-posta"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
     password = password_field(_l("İlk parola"))
     role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+    organization_id = RecordSelect(_l("Kuruluş"),
                                   render_kw=FILTERABLE)
-    center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
+    center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=record_id, validate_choice=False)
     language = SelectField(_l("Dil"), choices=choices(LANGUAGE_CHOICES))
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(Form):
     role = SelectField(_l("Rol"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
-    organization_id = SelectField(_l("Kuruluş"), coerce=int, validate_choice=False,
+    organization_id = RecordSelect(_l("Kuruluş"),
                                   render_kw=FILTERABLE)
-    center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=int, validate_choice=False)
+    center_ids = MultiCheckbox(_l("Merkezler (görevliler için)"), coerce=record_id, validate_choice=False)
     is_active = BooleanField(_l("Hesap etkin"))
+
+
+# --- the search of the home page and /ara ------------------------------------
+
+
+class SearchForm(Form):
+    """The one search (SPEC §11), sent with GET: no CSRF token, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    date = Date(_l("Tarih"), validators=[InputRequired(REQUIRED)])
+    start_time = Time(_l("Başlangıç saati"), validators=[Optional()])
+    end_time = Time(_l("Bitiş saati"), validators=[Optional()])
+    any_time = BooleanField(_l("Günün herhangi bir saati"))
+    minutes = Integer(_l("Süre (dakika)"), default=60, validators=[
+        Optional(), NumberRange(min=1, max=24 * 60,
+                                message=_l("1 ile 1440 dakika arasında olmalı."))])
+    attendees = Integer(_l("Katılımcı sayısı"), default=10, validators=[
+        InputRequired(REQUIRED),
+        NumberRange(min=1, max=100_000, message=_l("1 ile 100000 arasında olmalı."))])
+    features = MultiCheckbox(_l("Olanaklar"), choices=_choices(FEATURE_LABELS, list(FEATURES)))
+    accessibility = MultiCheckbox(_l("Erişilebilirlik gereksinimleri"), choices=_choices(
+        ACCESSIBILITY_LABELS, list(ACCESSIBILITY)))
+    center_id = RecordSelect(_l("Merkez"))
+    district = SelectField(_l("İlçe"), validate_choice=False, validators=[Length(max=100)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A start and an end after it, or "any time" and a length."""
+        valid = super().validate(extra_validators)
+        if self.any_time.data:
+            if self.minutes.data is None and not self.minutes.errors:
+                self.minutes.errors = [*self.minutes.errors, REQUIRED]
+                return False
+            return valid
+        for item in (self.start_time, self.end_time):
+            if item.data is None and not item.errors:
+                item.errors = [*item.errors, REQUIRED]
+                valid = False
+        if valid and self.end_time.data <= self.start_time.data:  # type: ignore[operator]
+            self.end_time.errors = [*self.end_time.errors,
+                                    _l("Bitiş saati başlangıçtan sonra olmalı.")]
+            valid = False
+        return valid

@@ -15,6 +15,7 @@ from typing import TypeVar
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from booking.database import run_in_transaction
 from booking.extensions import db
 from booking.models import utcnow
 
@@ -91,8 +92,8 @@ def build_digest(timezone: str | None = None, now: datetime | None = None) -> in
 
     with _app().app_context():
         try:
-            count = len(build_daily_digests(db.session(), now or utcnow(), timezone=timezone))
-            db.session.commit()
+            count = len(run_in_transaction(db.session(), lambda: build_daily_digests(
+                db.session(), now or utcnow(), timezone=timezone)))
         finally:
             db.session.remove()
     log.info("daily digest (%s): %d messages", timezone or "all zones", count)
@@ -114,8 +115,8 @@ def build_escalation(now: datetime | None = None) -> int:
 
     with _app().app_context():
         try:
-            count = len(build_escalations(db.session(), now or utcnow()))
-            db.session.commit()
+            count = len(run_in_transaction(db.session(), lambda: build_escalations(
+                db.session(), now or utcnow())))
         finally:
             db.session.remove()
     return count
@@ -124,3 +125,75 @@ def build_escalation(now: datetime | None = None) -> int:
 def escalate_pending(now: datetime | None = None) -> int:
     """The scheduler's escalation job: ``build_escalation``, a database error in one line."""
     return _guarded("escalation", lambda: build_escalation(now), 0)
+
+
+def run_retention(now: datetime | None = None) -> str:
+    """The KVKK destruction run (services/retention.py) at ``now``; returns its
+    report line. Raises on database errors (the ``kvkk retention`` command
+    reports them)."""
+    from booking.services import retention
+
+    with _app().app_context() as context:
+        config = context.app.config
+        try:
+            report = run_in_transaction(db.session(), lambda: retention.run(
+                db.session(), now or utcnow(), int(config["RETENTION_INACTIVE_DAYS"]),
+                int(config["RETENTION_BOOKING_DAYS"])))
+        finally:
+            db.session.remove()
+    log.info("retention: %s", report.line())
+    return report.line()
+
+
+def retention_job(now: datetime | None = None) -> str:
+    """The scheduler's retention job: ``run_retention``, a database error in one line."""
+    return _guarded("retention", lambda: run_retention(now), "database error")
+
+
+def build_release(now: datetime | None = None) -> int:
+    """Turn the bookings whose check-in window closed unchecked into no-shows.
+
+    Raises on database errors (the ``fairness release-no-shows`` command reports them).
+    Idempotent: the service locks the rooms and reads each booking again, so a
+    second scheduler process or the cron command finds nothing left to do.
+    """
+    from booking.services.checkin import release_no_shows
+
+    with _app().app_context():
+        try:
+            count = len(run_in_transaction(db.session(), lambda: release_no_shows(
+                db.session(), now or utcnow())))
+        finally:
+            db.session.remove()
+    if count:
+        log.info("no-show release: %d bookings released", count)
+    return count
+
+
+def release_no_shows(now: datetime | None = None) -> int:
+    """The scheduler's no-show job: ``build_release``, a database error in one line."""
+    return _guarded("no-show release", lambda: build_release(now), 0)
+
+
+def run_waitlist_expiry(now: datetime | None = None) -> str:
+    """Expire offers past their deadline (their time goes to the next entry)
+    and drop waiting entries whose start has passed; one transaction.
+
+    Raises on database errors (the ``waitlist expire-offers`` command reports them).
+    """
+    from booking.services.waitlist import expire_offers
+
+    with _app().app_context():
+        try:
+            report = run_in_transaction(db.session(), lambda: expire_offers(
+                db.session(), now or utcnow()))
+        finally:
+            db.session.remove()
+    if report.expired or report.offered or report.dropped:
+        log.info("waitlist: %s", report)
+    return str(report)
+
+
+def expire_waitlist_offers(now: datetime | None = None) -> str:
+    """The scheduler's waitlist job: ``run_waitlist_expiry``, a database error in one line."""
+    return _guarded("waitlist", lambda: run_waitlist_expiry(now), "database error")

@@ -38,9 +38,14 @@ log = logging.getLogger(__name__)
 
 SEND_JOB_ID = "outbox-send"
 ESCALATION_JOB_ID = "pending-escalation"
+RETENTION_JOB_ID = "kvkk-retention"
+NO_SHOW_JOB_ID = "no-show-release"
+WAITLIST_JOB_ID = "waitlist-expiry"
 DIGEST_JOB_PREFIX = "daily-digest:"
 SEND_EVERY_MINUTES = 1
 ESCALATE_EVERY_MINUTES = 15
+RELEASE_EVERY_MINUTES = 1
+WAITLIST_EVERY_MINUTES = 1
 DIGEST_HOUR, DIGEST_MINUTE = DIGEST_AT.hour, DIGEST_AT.minute
 DIGEST_CATCH_UP_UNTIL = time(12, 0)
 LATE_RUN_GRACE_SECONDS = 3600
@@ -84,10 +89,40 @@ def digest_catch_up(zone: str, now: datetime) -> datetime | None:
     return None
 
 
+def _add_fairness_and_escalation(scheduler: BaseScheduler) -> None:
+    """The interval jobs besides the sender: the escalation, the no-show
+    release (at most a minute late, SPEC §8, also right after a restart) and
+    the waitlist's expiry."""
+    scheduler.add_job(
+        "booking.jobs:escalate_pending",
+        IntervalTrigger(minutes=ESCALATE_EVERY_MINUTES, timezone=UTC),
+        id=ESCALATION_JOB_ID,
+        name="Escalate pending requests starting within 48 hours",
+        **JOB_OPTIONS,
+    )
+    scheduler.add_job(
+        "booking.jobs:release_no_shows",
+        IntervalTrigger(minutes=RELEASE_EVERY_MINUTES, timezone=UTC),
+        id=NO_SHOW_JOB_ID,
+        name="Release bookings not checked in when their window closed",
+        **JOB_OPTIONS,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        "booking.jobs:expire_waitlist_offers",
+        IntervalTrigger(minutes=WAITLIST_EVERY_MINUTES, timezone=UTC),
+        id=WAITLIST_JOB_ID,
+        name="Expire unanswered waitlist offers and offer their time to the next entry",
+        **JOB_OPTIONS,
+    )
+
+
 def build_scheduler(
     app: Flask, *, background: bool = False, zones: list[str] | None = None
 ) -> BaseScheduler:
-    """A scheduler with the sender, the escalation and one 07:30 digest per center zone.
+    """A scheduler with the sender, the escalation, the no-show release, the
+    waitlist's expiry, the KVKK retention run and one
+    07:30 digest per center zone.
 
     A center added later in a new time zone needs a restart of the scheduler.
     ``zones`` defaults to ``digest_zones(app)``.
@@ -104,11 +139,13 @@ def build_scheduler(
         # Catch up at once after downtime instead of waiting a minute.
         next_run_time=datetime.now(UTC),
     )
+    _add_fairness_and_escalation(scheduler)
     scheduler.add_job(
-        "booking.jobs:escalate_pending",
-        IntervalTrigger(minutes=ESCALATE_EVERY_MINUTES, timezone=UTC),
-        id=ESCALATION_JOB_ID,
-        name="Escalate pending requests starting within 48 hours",
+        "booking.jobs:retention_job",
+        CronTrigger(month=f"*/{int(app.config['RETENTION_EVERY_MONTHS'])}", day=1, hour=3,
+                    minute=15, timezone=str(app.config["DEFAULT_TIMEZONE"])),
+        id=RETENTION_JOB_ID,
+        name="KVKK destruction run (retention)",
         **JOB_OPTIONS,
     )
     now = datetime.now(UTC)

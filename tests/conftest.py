@@ -260,6 +260,7 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Ite
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "http://localhost",
+        "ROOM_PHOTO_DIR": str(tmp_path / "photos"),
     }
     config.update(app_config)
     application = create_app(config)

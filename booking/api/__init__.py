@@ -29,6 +29,18 @@ def _setup(state: Any) -> None:
 errors.register(bp)
 
 # Importing the handler modules registers their routes on ``bp``.
-from booking.api import auth, bookings, openapi, organizations, places, reports  # noqa: E402
+from booking.api import (  # noqa: E402
+    auth,
+    bookings,
+    feed_links,
+    openapi,
+    organizations,
+    places,
+    privacy,
+    quotas,
+    reports,
+    waitlist,
+)
 
-__all__ = ["auth", "bookings", "bp", "openapi", "organizations", "places", "reports"]
+__all__ = ["auth", "bookings", "bp", "feed_links", "openapi", "organizations", "places",
+           "privacy", "quotas", "reports", "waitlist"]

@@ -15,8 +15,9 @@ from booking.api import serialize
 from booking.api.errors import ApiProblem
 from booking.api.registry import bp, operation, reply, write
 from booking.extensions import csrf, db
+from booking.limits import mark_failed, refused
 from booking.models import User, utcnow
-from booking.services import accounts, tokens
+from booking.services import accounts, confirmation, tokens
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DEFAULT_AUTH_RATE_LIMIT = "10 per minute"
@@ -43,6 +44,7 @@ def identify_caller() -> None:
         user, refreshed = tokens.authenticate(db.session(), secret.strip(), utcnow())
         if user is None:
             db.session.rollback()
+            refused("unknown-or-revoked-token", "")
             raise _unauthorized(_("API anahtarı bilinmiyor ya da iptal edilmiş."))
         if refreshed:
             db.session.commit()  # last_used_at, whatever the handler does next
@@ -90,15 +92,22 @@ def require_admin() -> User:
 
 @operation("POST", "/auth/tokens", summary="Create an API token", tag="Authentication",
            access="anyone with an account's e-mail and password", status=201,
-           response=s.TokenCreated, body=s.TokenCreate, errors=(401, 422, 429),
-           rate_limit=auth_rate_limit)
+           response=s.TokenCreated, body=s.TokenCreate, errors=(401, 403, 422, 429),
+           rate_limit=auth_rate_limit, account_limit=True)
 def create_token(body: s.TokenCreate) -> Response:
     """Exchange an e-mail and password for a bearer token. The token is shown
-    once; only its SHA-256 hash is stored. Rate limited per client address."""
+    once; only its SHA-256 hash is stored. Rate limited per client address,
+    and failed attempts per account (with the sign-in form's)."""
     user = accounts.authenticate(db.session(), body.email, body.password)
     if user is None:
         db.session.rollback()
+        mark_failed()
+        refused("wrong-password", accounts.normalize_email(body.email))
         raise _unauthorized(_("E-posta adresi ya da parola yanlış."))
+    if confirmation.needs_confirmation(user):
+        db.session.rollback()
+        raise ApiProblem(403, "forbidden", _("E-posta adresiniz henüz doğrulanmadı. Kayıt "
+                                             "olduğunuzda gönderdiğimiz bağlantıyı açın."))
     now = utcnow()
     issued = write(lambda: tokens.create_token(db.session(), user, body.name, now))
     t = issued.token
@@ -129,3 +138,15 @@ def revoke_token(token_id: int) -> Response:
 def me() -> Response:
     """The calling user."""
     return reply(serialize.user(require_user()))
+
+
+@operation("PATCH", "/users/me", summary="Change my settings", tag="People", access="signed in",
+           response=s.UserOut, body=s.UserSettings, errors=(401, 422))
+def change_me(body: s.UserSettings) -> Response:
+    """The caller's own settings: `calendar_invitations` turns the iTIP
+    invitations of the booking e-mails on or off (the `.ics` attachment stays)."""
+    user = require_user()
+    if body.calendar_invitations is not None:
+        enabled = body.calendar_invitations
+        write(lambda: accounts.set_calendar_invitations(db.session(), user, enabled, utcnow()))
+    return reply(serialize.user(user))

@@ -12,10 +12,10 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from booking.api import schemas as s
 from booking.api import serialize
 from booking.api.auth import require_user
-from booking.api.registry import operation, page_of, reply, write
+from booking.api.registry import operation, page_of_query, reply, write
 from booking.extensions import db
 from booking.models import Booking, Center, Room, utcnow
-from booking.services import attendance
+from booking.services import attendance, checkin
 from booking.services import bookings as svc
 from booking.services import series as series_service
 from booking.services.access import get_visible_booking, scope_bookings
@@ -71,7 +71,7 @@ def create_booking(body: s.BookingCreate) -> Response:
         end=serialize.localize(body.end, tz, "end"), expected_attendees=body.expected_attendees,
         kind=body.kind, category=body.category, description=body.description,
         is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
-        skip_conflicts=body.skip_conflicts,
+        skip_conflicts=body.skip_conflicts, quota_reason=body.quota_reason,
     )
     result = write(lambda: svc.create_booking(db.session(), user, request, utcnow()))
     if result.series is None:
@@ -118,7 +118,7 @@ def list_bookings(query: s.BookingQuery) -> Response:
         stmt = stmt.where(Booking.end_at > start)
     if end is not None:
         stmt = stmt.where(Booking.start_at < end)
-    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
+    rows, total, per_page = page_of_query(db.session(), stmt, query.page, query.per_page)
     return reply(s.BookingPage(items=[serialize.booking(b) for b in rows], page=query.page,
                                per_page=per_page, total=total))
 
@@ -191,6 +191,23 @@ def record_attendance(booking_id: int, body: s.AttendanceIn) -> Response:
     _visible(booking_id)
     booking = write(lambda: attendance.record_attendance(db.session(), user, booking_id,
                                                   body.actual_attendees, utcnow()))
+    return reply(serialize.booking(booking))
+
+
+@operation("POST", "/bookings/{booking_id}/checkin", summary="Check a booking in",
+           tag="Bookings", access="the owner organisation, staff of the center, admin",
+           response=s.BookingOut, errors=(401, 404, 409, 422))
+def check_in(booking_id: int) -> Response:
+    """Say the organisation has arrived: possible from 15 minutes before the
+    start until `CHECKIN_GRACE_MINUTES` (default 20) after it, for an approved
+    booking. A second check-in keeps the first time (200). Outside the window
+    422 (`errors[0].field` = `checkin`, the message says when it opens or
+    closed); a booking that is not approved (pending, cancelled, `no_show`…) 409.
+    Unchecked approved bookings of rooms requiring check-in become `no_show`
+    when the window closes."""
+    user = require_user()
+    _visible(booking_id)
+    booking = write(lambda: checkin.check_in(db.session(), user, booking_id, utcnow(), via="api"))
     return reply(serialize.booking(booking))
 
 

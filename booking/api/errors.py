@@ -172,6 +172,8 @@ def validation_message(error: Any) -> str:
         return _("Geçerli bir tarih girin.")
     if kind in ("float_type", "float_parsing", "finite_number"):
         return _("Bir sayı girin.")
+    if kind == "email_format":
+        return _("Geçerli bir e-posta adresi girin.")
     if kind == "nul_character":
         return _("NUL karakteri içeremez.")
     if kind == "year_range":

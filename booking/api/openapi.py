@@ -10,10 +10,15 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from booking.api.errors import PROBLEM_JSON, PROBLEM_TYPES
-from booking.api.registry import OPERATIONS, Operation, bp
-from booking.api.schemas import MAX_ID, Problem
+from booking.api.querystring import strip_null
+from booking.api.registry import OPERATIONS, Operation, body_required, bp
+from booking.api.schemas import DATE_OR_DATETIME_PATTERN, DATETIME_PATTERN, MAX_ID, Problem
 
 REF = "#/components/schemas/{model}"
+# Input times carry a pattern, not the format date-time (which requires an
+# offset): their name on the reference page.
+PATTERN_LABELS = {DATETIME_PATTERN: "string (date-time, offset optional)",
+                  DATE_OR_DATETIME_PATTERN: "string (date or date-time, offset optional)"}
 ERROR_DESCRIPTIONS = {
     400: "Malformed JSON, bad UTF-8 or a missing CSRF token (cookie sessions).",
     401: "Not signed in, or the token is unknown or revoked.",
@@ -48,28 +53,13 @@ carries `items`, `page`, `per_page` and `total`.
 """
 
 
-def _strip_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """An optional query parameter is absent, never null: drop the null branch."""
-    branches = schema.get("anyOf")
-    if not branches:
-        return schema
-    rest = [b for b in branches if b != {"type": "null"}]
-    if len(rest) != 1:
-        return schema
-    result = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
-    result.update(rest[0])
-    if schema.get("default") is not None:
-        result["default"] = schema["default"]
-    return result
-
-
 def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(mode="validation", ref_template=REF)
     components.update(schema.get("$defs", {}))
     required = set(schema.get("required", []))
     params = []
     for name, prop in schema.get("properties", {}).items():
-        prop = _strip_null(dict(prop))
+        prop = strip_null(dict(prop))
         description = prop.pop("description", None)
         prop.pop("title", None)
         param: dict[str, Any] = {"name": name, "in": "query", "required": name in required,
@@ -134,7 +124,7 @@ def _operation(op: Operation, refs: dict[Any, dict[str, Any]],
     }
     if op.body is not None:
         result["requestBody"] = {
-            "required": True,
+            "required": body_required(op.body),
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
     return result
@@ -191,6 +181,8 @@ def type_label(schema: dict[str, Any]) -> str:
         return " | ".join(f"{v}" for v in schema["enum"])
     if "const" in schema:
         return str(schema["const"])
+    if schema.get("pattern") in PATTERN_LABELS:
+        return PATTERN_LABELS[schema["pattern"]]
     kind = schema.get("type", "any")
     if kind == "array":
         return f"list of {type_label(schema.get('items', {}))}"

@@ -9,11 +9,13 @@ from booking.api import schemas as s
 from booking.api import serialize
 from booking.api.auth import auth_rate_limit, require_admin, require_user
 from booking.api.errors import ApiProblem
-from booking.api.registry import operation, page_of, reply, write
+from booking.api.registry import operation, page_of_query, reply, write
 from booking.extensions import db
-from booking.models import Organization, Role, User
-from booking.services import accounts
-from booking.services.errors import NotFound
+from booking.limits import refused
+from booking.models import Organization, Role, User, utcnow
+from booking.services import accounts, verification
+from booking.services.errors import NotFound, RuleViolation
+from booking.web.registration import send_confirmation, tell_owner
 
 
 def _visible_organization(user: User, organization_id: int) -> Organization:
@@ -25,20 +27,33 @@ def _visible_organization(user: User, organization_id: int) -> Organization:
 
 
 @operation("POST", "/organizations/register", summary="Register an organisation",
-           tag="Organisations", access="anyone", status=201, response=s.RegistrationOut,
+           tag="Organisations", access="anyone", status=202, response=s.RegistrationAccepted,
            body=s.RegistrationIn, errors=(422, 429), rate_limit=auth_rate_limit)
 def register(body: s.RegistrationIn) -> Response:
-    """An NGO signs up with its first member. The organisation starts
+    """An NGO signs up with its first member. The answer is 202 whether or not
+    the address already has an account: a new registrant is mailed a link that
+    confirms the address (tokens can be made once it is opened), the owner of
+    a taken address a message saying someone tried. The organisation starts
     unverified: its members can sign in but not book until staff verify it.
     Rate limited per client address."""
     org, person = body.organization, body.user
-    registration = write(lambda: accounts.register_organization(
-        db.session(), org_name=org.name, kind=org.kind.value, org_email=org.email,
-        user_name=person.name, user_email=person.email, password=person.password,
-        phone=org.phone, registry_number=org.registry_number, language=person.language,
-    ))
-    return reply(s.RegistrationOut(organization=serialize.organization(registration.organization),
-                                   user=serialize.user(registration.user)), 201)
+    try:
+        registration = write(lambda: accounts.register_organization(
+            db.session(), org_name=org.name, kind=org.kind.value, org_email=org.email,
+            user_name=person.name, user_email=person.email, password=person.password,
+            phone=org.phone, registry_number=org.registry_number, language=person.language,
+            notice_version=body.notice_version, now=utcnow(),
+        ))
+    except accounts.AddressTaken as exc:
+        if exc.others:
+            raise RuleViolation(exc.others) from None
+        refused("address-taken", exc.email)
+        tell_owner(exc.email)
+    else:
+        send_confirmation(registration.user)
+    return reply(s.RegistrationAccepted(detail=_(
+        "Yazdığınız adrese bir e-posta gönderdik. Kaydı tamamlamak için içindeki bağlantıyı "
+        "açın; bağlantı iki gün geçerlidir.")), 202)
 
 
 @operation("POST", "/organizations/{organization_id}/verify", summary="Verify an organisation",
@@ -64,9 +79,8 @@ def list_organizations(query: s.OrganizationQuery) -> Response:
     stmt = select(Organization).order_by(Organization.name, Organization.id)
     if not user.is_staff:
         stmt = stmt.where(Organization.id == user.organization_id)
-    if query.verified is not None:
-        stmt = stmt.where(Organization.is_verified.is_(query.verified))
-    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
+    stmt = verification.with_verified(stmt, query.verified)
+    rows, total, per_page = page_of_query(db.session(), stmt, query.page, query.per_page)
     return reply(s.OrganizationPage(items=[serialize.organization(o) for o in rows],
                                     page=query.page, per_page=per_page, total=total))
 

@@ -5,38 +5,27 @@ from datetime import time, timedelta
 from typing import Any
 
 from flask import Response
-from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.api import schemas as s
 from booking.api import serialize
 from booking.api.auth import actor, require_admin, require_user
-from booking.api.registry import operation, page_of, reply, write
+from booking.api.registry import operation, page_of_query, reply, write
 from booking.extensions import db
-from booking.models import Booking, Center, Room, RoomFeature, User, utcnow
-from booking.services import availability, closures, places
-from booking.services.errors import NotFound
+from booking.models import Booking, Center, Room, RoomAccessibility, RoomFeature, User, utcnow
+from booking.models.places import room_details
+from booking.services import access, availability, closures, places
+from booking.services.search import SearchQuery, find_free_rooms
 
 DEFAULT_WINDOW = timedelta(days=7)
 
 
 def _visible_center(center_id: int) -> Center:
-    center = db.session.get(Center, center_id)
-    user = actor()
-    if center is None or not (center.is_active or (user is not None and user.is_admin)):
-        raise NotFound(_("Merkez bulunamadı."))
-    return center
+    return access.visible_center(db.session(), actor(), center_id)
 
 
 def _visible_room(room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    user = actor()
-    if room is None:
-        raise NotFound(_("Salon bulunamadı."))
-    if not (room.is_active and room.center.is_active) and not (user is not None and user.is_admin):
-        raise NotFound(_("Salon bulunamadı."))
-    return room
+    return access.visible_room(db.session(), actor(), room_id)
 
 
 def _room_values(body: s.RoomSettings) -> dict[str, Any]:
@@ -55,11 +44,8 @@ def _room_values(body: s.RoomSettings) -> dict[str, Any]:
            response=s.CenterPage, query=s.CenterQuery)
 def list_centers(query: s.CenterQuery) -> Response:
     """Active centers by name (admins also see inactive ones)."""
-    stmt = select(Center).order_by(Center.name, Center.id)
-    user = actor()
-    if user is None or not user.is_admin:
-        stmt = stmt.where(Center.is_active.is_(True))
-    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
+    stmt = access.visible_centers(actor()).order_by(Center.name, Center.id)
+    rows, total, per_page = page_of_query(db.session(), stmt, query.page, query.per_page)
     return reply(s.CenterPage(items=[serialize.center(c) for c in rows], page=query.page,
                               per_page=per_page, total=total))
 
@@ -99,20 +85,19 @@ def update_center(center_id: int, body: s.CenterUpdate) -> Response:
 @operation("GET", "/rooms", summary="List rooms", tag="Rooms", access="anyone",
            response=s.RoomPage, query=s.RoomQuery)
 def list_rooms(query: s.RoomQuery) -> Response:
-    """Rooms, filtered by center, least capacity and features (a room must offer
-    every feature named)."""
-    stmt = select(Room).join(Room.center).options(selectinload(Room.center)) \
+    """Rooms, filtered by center, least capacity, features and accessibility
+    attributes (a room must have every one named)."""
+    stmt = access.visible_rooms(actor()).options(selectinload(Room.center), *room_details()) \
         .order_by(Center.name, Room.name, Room.id)
-    user = actor()
-    if user is None or not user.is_admin:
-        stmt = stmt.where(Room.is_active.is_(True), Center.is_active.is_(True))
     if query.center_id is not None:
         stmt = stmt.where(Room.center_id == query.center_id)
     if query.min_capacity is not None:
         stmt = stmt.where(Room.capacity >= query.min_capacity)
     for code in sorted(set(query.feature)):
         stmt = stmt.where(Room.feature_rows.any(RoomFeature.code == code))
-    rows, total, per_page = page_of(db.session(), stmt, query.page, query.per_page)
+    for code in sorted(set(query.accessibility)):
+        stmt = stmt.where(Room.accessibility_rows.any(RoomAccessibility.code == code))
+    rows, total, per_page = page_of_query(db.session(), stmt, query.page, query.per_page)
     return reply(s.RoomPage(items=[serialize.room(r) for r in rows], page=query.page,
                             per_page=per_page, total=total))
 
@@ -168,7 +153,7 @@ def add_closure(room_id: int, body: s.ClosureCreate) -> Response:
 def _busy(item: availability.Busy, user: User | None, tz: Any) -> s.BusyOut:
     """Anonymous callers see only when; others see what, when they may."""
     out = s.BusyOut(start=item.start.astimezone(tz), end=item.end.astimezone(tz), kind=item.kind,
-                    reason=item.reason if item.kind == "closure" else None)
+                    reason=item.closure.reason if item.closure is not None else None)
     booking: Booking | None = item.booking
     if booking is None or user is None or item.kind != "booking":
         return out
@@ -192,8 +177,8 @@ def room_availability(room_id: int, query: s.RoomAvailabilityQuery) -> Response:
     now = utcnow()
     start = serialize.localize(query.from_, tz) if query.from_ else now
     end = serialize.localize(query.to, tz) if query.to else start + DEFAULT_WINDOW
-    result = availability.room_availability(db.session(), room.id, start, end, now)
     user = actor()
+    result = availability.room_availability(db.session(), room.id, start, end, now, user)
     return reply(s.RoomAvailabilityOut(
         room_id=room.id,
         busy=[_busy(b, user, tz) for b in result.busy],
@@ -201,17 +186,24 @@ def room_availability(room_id: int, query: s.RoomAvailabilityQuery) -> Response:
     ))
 
 
-@operation("GET", "/availability", summary="Rooms of a center free for an interval",
+@operation("GET", "/availability", summary="Rooms free for an interval, best fit first",
            tag="Availability", access="anyone", response=s.RoomList, query=s.AvailabilityQuery,
            errors=(404, 422))
 def free_rooms(query: s.AvailabilityQuery) -> Response:
-    """A list of the center's active rooms that fit the attendees and could be
-    booked for [start, end) (rules and existing bookings considered)."""
-    center = _visible_center(query.center_id)
-    tz = center.tz
-    start, end = serialize.localize(query.start, tz), serialize.localize(query.end, tz)
-    user = actor()
-    rooms = availability.free_rooms(db.session(), center.id, start, end, query.attendees,
-                                    utcnow(), user)
-    return reply(s.RoomList([serialize.room(r) for r in rooms]))
-
+    """The search of the home page: the active rooms of every active center (or
+    of one center, or of one district) that hold the attendees, offer every
+    feature and have every accessibility attribute named, and could be booked
+    for [start, end), rules and existing bookings, buffers and closures
+    considered. The smallest room that fits
+    comes first, then center and room name in Turkish order. A time without an
+    offset is read in each center's own time zone."""
+    start, end = query.start, query.end
+    if query.center_id is not None:
+        tz = _visible_center(query.center_id).tz
+        start, end = serialize.localize(start, tz), serialize.localize(end, tz)
+    search = SearchQuery(attendees=query.attendees, start=start, end=end,
+                         features=tuple(query.feature),
+                         accessibility=tuple(query.accessibility), center_id=query.center_id,
+                         district=query.district)
+    hits = find_free_rooms(db.session(), actor(), search, utcnow())
+    return reply(s.RoomList([serialize.room(hit.room) for hit in hits]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,14 +20,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from booking.api import querystring
 from booking.api.errors import ApiProblem, Malformed
 from booking.database import run_in_transaction
 from booking.extensions import db, limiter
+from booking.limits import ACCOUNT_LIMIT, per_account, refused
 from booking.models.base import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_BODY_BYTES = 1024 * 1024
 # Path parameters are database ids: out of this range there is no such object.
 # (Checked in the view, so API paths use the unbounded ``api_int`` converter
 # registered in api/__init__.py: Werkzeug answers 405 instead of 404 when a
@@ -67,7 +67,6 @@ def _json_body(model: type[BaseModel]) -> BaseModel:
     """Validate the request body against ``model``; an empty body counts as ``{}``.
     A body must say it is JSON: without a Content-Type, or with another one, it
     answers 415 (it is not guessed at, as a form post could look like JSON)."""
-    request.max_content_length = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
     data = request.get_data(cache=True)
     if not data.strip():
         data = b"{}"
@@ -82,22 +81,11 @@ def _json_body(model: type[BaseModel]) -> BaseModel:
         raise
 
 
-def _is_list(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        return True
-    return any(_is_list(arg) for arg in typing.get_args(annotation))
-
-
-def _query(model: type[BaseModel]) -> BaseModel:
-    """Validate the query string against ``model`` (repeated names become lists)."""
-    data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if key not in request.args:
-            continue
-        data[key] = request.args.getlist(key) if _is_list(info.annotation) else request.args[key]
-    return model.model_validate(data)
+def body_required(model: type[BaseModel]) -> bool:
+    """Whether the document marks the body required: when its model has a
+    required member. An empty body is read as ``{}`` (``_json_body``), so it is
+    refused exactly when some member is required."""
+    return any(info.is_required() for info in model.model_fields.values())
 
 
 def operation(method: str, path: str, *, summary: str, tag: str, access: str,
@@ -105,6 +93,7 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
               response: type[BaseModel] | tuple[type[BaseModel], ...] | None = None,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               errors: tuple[int, ...] = (), rate_limit: Callable[[], str] | None = None,
+              account_limit: bool = False,
               ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Declare an API operation; ``path`` uses OpenAPI's ``{name}`` for integer ids."""
     path_params = re.findall(r"\{(\w+)\}", path)
@@ -116,14 +105,17 @@ def operation(method: str, path: str, *, summary: str, tag: str, access: str,
             if any(not 1 <= value <= MAX_ID for value in params.values()):
                 raise ApiProblem(404, "not-found", _("Böyle bir kayıt yok."))
             if query is not None:
-                params["query"] = _query(query)
+                params["query"] = querystring.read(query, request.args)
             if body is not None:
                 params["body"] = _json_body(body)
             return handler(**params)
 
         view_func: Callable[..., Response] = view
+        if account_limit:  # failed attempts per named account, as the sign-in form counts them
+            view_func = per_account(ACCOUNT_LIMIT)(view_func)
         if rate_limit is not None:
-            view_func = limiter.limit(rate_limit, methods=[method])(view)
+            view_func = limiter.limit(rate_limit, methods=[method],
+                                      on_breach=lambda _limit: refused("api-limit"))(view_func)
         bp.add_url_rule(flask_path, endpoint=handler.__name__, view_func=view_func, methods=[method])
         OPERATIONS.append(Operation(
             method=method.lower(), path=path, endpoint=handler.__name__, summary=summary,
@@ -152,7 +144,7 @@ def write(work: Callable[[], T]) -> T:
     return run_in_transaction(db.session(), work)
 
 
-def page_of(session: Session, query: Select, page: int, per_page: int) -> tuple[list[Any], int, int]:
+def page_of_query(session: Session, query: Select, page: int, per_page: int) -> tuple[list[Any], int, int]:
     """One page of ``query``'s rows, the total, and the per-page size actually used."""
     per_page = min(per_page, int(current_app.config.get("API_MAX_PER_PAGE", 200)))
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

@@ -7,6 +7,7 @@ from booking.api import schemas as s
 from booking.api.auth import require_user
 from booking.api.registry import operation, reply
 from booking.extensions import db
+from booking.models import utcnow
 from booking.services import reports
 
 
@@ -15,7 +16,8 @@ from booking.services import reports
            errors=(401, 403, 404, 422))
 def summary(query: s.ReportQuery) -> Response:
     """Approved bookings starting in `year` (center time): meetings, programs,
-    recorded attendees, by center, month and category."""
+    recorded attendees, by center, month and category; the no-shows, their
+    rate and each room's occupancy (docs/reports.md)."""
     user = require_user()
-    data = reports.summary(db.session(), user, query.year, query.center_id)
+    data = reports.summary(db.session(), user, query.year, query.center_id, now=utcnow())
     return reply(s.ReportOut.model_validate(data))

@@ -10,10 +10,22 @@ from flask import current_app
 
 from booking.api import schemas as s
 from booking.extensions import db
-from booking.models import ApiToken, Booking, Center, Closure, Organization, Room, User
+from booking.models import (
+    ApiToken,
+    Booking,
+    Center,
+    Closure,
+    Organization,
+    Room,
+    RoomPhoto,
+    User,
+    WaitlistEntry,
+    WaitlistState,
+)
 from booking.services.access import can_view
-from booking.services.errors import Interval, SkippedOccurrence
+from booking.services.intervals import Interval, SkippedOccurrence
 from booking.services.rules import local_instant
+from booking.web.photos import photo_url
 
 
 def default_tz() -> ZoneInfo:
@@ -42,7 +54,21 @@ def booking(b: Booking) -> s.BookingOut:
         kind=b.kind, category=b.category, start=_in(b.start_at, tz), end=_in(b.end_at, tz),
         expected_attendees=b.expected_attendees, actual_attendees=b.actual_attendees,
         status=b.status, status_reason=b.status_reason, is_public=b.is_public,
-        series_id=b.series_id, created_at=_in(b.created_at, tz), updated_at=_in(b.updated_at, tz),
+        series_id=b.series_id, offer_expires_at=_in(b.offer_expires_at, tz),
+        created_at=_in(b.created_at, tz), updated_at=_in(b.updated_at, tz),
+        checked_in_at=_in(b.checked_in_at, tz), requires_checkin=b.room.requires_checkin,
+    )
+
+
+def waitlist_entry(e: WaitlistEntry) -> s.WaitlistEntryOut:
+    tz = e.room.center.tz
+    offer = e.booking if e.state == WaitlistState.OFFERED else None
+    return s.WaitlistEntryOut(
+        id=e.id, room_id=e.room_id, center_id=e.room.center_id, organization_id=e.organization_id,
+        title=e.title, start=_in(e.start_at, tz), end=_in(e.end_at, tz),
+        expected_attendees=e.expected_attendees, state=e.state, created_at=_in(e.created_at, tz),
+        closed_at=_in(e.closed_at, tz), booking_id=e.booking_id,
+        offer_expires_at=_in(offer.offer_expires_at, tz) if offer is not None else None,
     )
 
 
@@ -75,14 +101,24 @@ def center(c: Center) -> s.CenterOut:
     return s.CenterOut.model_validate(c)
 
 
+def photo(p: RoomPhoto) -> s.PhotoOut:
+    root = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    return s.PhotoOut(url=root + photo_url(p), thumbnail_url=root + photo_url(p, "thumbnail"),
+                      width=p.width, height=p.height, content_type=p.content_type,
+                      alt_text=p.alt_text, alt_text_en=p.alt_text_en)
+
+
 def room(r: Room) -> s.RoomOut:
     return s.RoomOut(
-        id=r.id, center_id=r.center_id, name=r.name, description=r.description, floor=r.floor,
-        capacity=r.capacity, features=r.features, requires_approval=r.requires_approval,
+        id=r.id, center_id=r.center_id, name=r.name, description=r.description,
+        floor_level=r.floor_level, capacity=r.capacity, features=r.features,
+        accessibility=r.accessibility, photos=[photo(p) for p in r.photos],
+        requires_approval=r.requires_approval,
         buffer_minutes=r.buffer_minutes, opening_time=r.opening_time.strftime("%H:%M"),
         closing_time=r.closing_time.strftime("%H:%M"),
         min_duration_minutes=r.min_duration_minutes, max_duration_minutes=r.max_duration_minutes,
         max_advance_days=r.max_advance_days, is_active=r.is_active, timezone=r.center.timezone,
+        checkin_required=r.checkin_required, requires_checkin=r.requires_checkin,
     )
 
 
@@ -105,7 +141,8 @@ def organization(o: Organization) -> s.OrganizationOut:
 def user(u: User) -> s.UserOut:
     return s.UserOut(id=u.id, email=u.email, name=u.name, role=u.role,
                      organization_id=u.organization_id, center_ids=sorted(u.center_ids),
-                     language=u.language, is_active=u.is_active,
+                     language=u.language, calendar_invitations=u.calendar_invitations,
+                     is_active=u.is_active,
                      created_at=_in(u.created_at, default_tz()))
 
 

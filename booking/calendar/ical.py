@@ -13,6 +13,7 @@ a person (no ORGANIZER, ATTENDEE, CONTACT, no user name, e-mail or phone).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,66 +21,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from booking.calendar.vtimezone import vtimezone
+from booking.calendar.words import DEFAULT_LANGUAGE, STATUS_MAP, texts
 from booking.models import Booking, BookingStatus, Room
 
 PRODID = "-//Sivil Toplum Merkezleri//Oda Rezervasyonu 1.0//TR"
-
-STATUS_MAP = {
-    BookingStatus.APPROVED: "CONFIRMED",
-    BookingStatus.PENDING: "TENTATIVE",
-    BookingStatus.CANCELLED: "CANCELLED",
-    # Only reaches a calendar through a rejection e-mail: the event is off.
-    BookingStatus.REJECTED: "CANCELLED",
-}
-
-# The few words a calendar shows. A fixed table, not the gettext catalogue:
-# feeds are read by calendar programs, and their bytes (and so their ETags)
-# must not change when a catalogue is recompiled. Turkish is the default.
-TEXTS: dict[str, dict[str, str]] = {
-    "tr": {
-        "reserved": "Dolu",
-        "status": "Durum",
-        "reason": "Gerekçe",
-        "organization": "Kuruluş",
-        "attendees": "Beklenen katılımcı",
-        "details": "Ayrıntılar",
-        "bookings": "Rezervasyonlar",
-        "center_bookings": "Merkez rezervasyonları",
-        BookingStatus.PENDING: "Onay bekliyor",
-        BookingStatus.APPROVED: "Onaylandı",
-        BookingStatus.CANCELLED: "İptal edildi",
-        BookingStatus.REJECTED: "Reddedildi",
-    },
-    "en": {
-        "reserved": "Reserved",
-        "status": "Status",
-        "reason": "Reason",
-        "organization": "Organisation",
-        "attendees": "Expected attendees",
-        "details": "Details",
-        "bookings": "Bookings",
-        "center_bookings": "Center bookings",
-        BookingStatus.PENDING: "Awaiting approval",
-        BookingStatus.APPROVED: "Approved",
-        BookingStatus.CANCELLED: "Cancelled",
-        BookingStatus.REJECTED: "Rejected",
-    },
-}
-DEFAULT_LANGUAGE = "tr"
-
-
-def feed_language(code: str | None) -> str:
-    """The supported language closest to ``code`` ("en-GB" → "en"), else Turkish."""
-    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
-    return base if base in TEXTS else DEFAULT_LANGUAGE
-
-
-def texts(language: str) -> dict[str, str]:
-    return TEXTS[feed_language(language)]
-
 
 def host_of(base_url: str) -> str:
     """The host name that makes UIDs globally unique (``booking-7@host``)."""
@@ -197,7 +145,8 @@ def booking_event(booking: Booking, options: EventOptions) -> Event:
     """One VEVENT for one booking, as an ``icalendar`` component."""
     event = Event()
     for name, value in event_properties(booking, options):
-        event.add(name, value)
+        event.add(name, Text(value) if isinstance(value, str) and name not in _URI_PROPERTIES
+                  else value)
     return event
 
 
@@ -208,8 +157,8 @@ def _add_calendar_properties(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
+    cal.add("name", Text(name))
+    cal.add("x-wr-calname", Text(name))
     cal.add("x-wr-timezone", timezone)
     if refresh is not None:
         # Both spellings: REFRESH-INTERVAL (RFC 7986) needs VALUE=DURATION,
@@ -306,17 +255,43 @@ def _content_line(name: str, value: object) -> str:
     return _fold(line) + "\r\n"
 
 
+# C0 controls and DEL may not appear in TEXT (RFC 5545 §3.3.11, §3.1): line
+# breaks become one "\n", a tab a space, the rest is dropped. U+000B is
+# Word's Shift+Enter, a line break to whoever typed it.
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+_CONTROLS: dict[int, str | None] = dict.fromkeys((*range(0x00, 0x20), 0x7F))
+_CONTROLS[0x09] = " "
+del _CONTROLS[0x0A]
+
+
+def clean_text(text: str) -> str:
+    r"""``text`` without control characters: line breaks kept as ``\n``."""
+    return _LINE_BREAKS.sub("\n", text).translate(_CONTROLS)
+
+
 def _escape_text(text: str) -> str:
-    """RFC 5545 §3.3.11 TEXT escaping, line ends normalised (as icalendar)."""
+    r"""RFC 5545 §3.3.11 TEXT escaping, exactly: the backslash first, then
+    ``;`` ``,`` and line breaks (as ``\n``). A backslash the user typed stays
+    one ("\N" is a backslash and an N, never a line break); control
+    characters are dropped (``clean_text``)."""
     return (
-        text.replace("\\N", "\n")
+        clean_text(text)
         .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
-        .replace("\r\n", "\\n")
         .replace("\n", "\\n")
-        .replace("\r", "\\n")
     )
+
+
+class Text(vText):
+    r"""icalendar's TEXT value with the escaping above. icalendar 7.3's own
+    (``_escape_char``) first turns a typed "\N" into a line break, so a
+    title "C:\New" would come back as "C:" and "ew" on two lines."""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        return _escape_text(str(self)).encode("utf-8")
 
 
 def _fold(line: str, limit: int = 75) -> str:

@@ -31,12 +31,25 @@ class RoomPlan:
     closing: time = time(22, 0)
     min_minutes: int = 30
     max_minutes: int = 480
-    floor: str = "Zemin kat"
+    floor_level: int = 0  # 0 the ground floor (i18n/floors.py)
 
     @property
     def is_hall(self) -> bool:
         """Large enough for a program co-organised with the municipality."""
         return self.capacity >= 60
+
+    def accessibility(self, center: CenterPlan) -> list[str]:
+        """The room's accessibility attributes: a step-free entrance on the
+        ground floor or by a lift, an accessible WC with a wheelchair-accessible
+        room, a hearing loop in the halls, and what the center has for all."""
+        codes = set(center.accessibility)
+        if self.floor_level == 0 or "lift" in codes:
+            codes.add("step_free_entrance")
+        if "wheelchair_access" in self.features:
+            codes.add("accessible_wc")
+        if self.capacity >= 100:
+            codes.add("hearing_loop")
+        return sorted(codes)
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,9 @@ class CenterPlan:
     phone: str
     rooms: tuple[RoomPlan, ...]
     staff: tuple[tuple[str, str], ...]  # (name, e-mail local part)
+    postal_code: str = ""
+    coordinates: tuple[float, float] | None = None  # latitude, longitude (WGS 84)
+    accessibility: tuple[str, ...] = ()  # what every room of the center has
 
 
 _HALL = ("projector", "sound_system", "microphone", "wheelchair_access", "air_conditioning",
@@ -64,24 +80,24 @@ def _conference(capacity: int) -> RoomPlan:
 
 def _multi(capacity: int, name: str = "Çok Amaçlı Salon") -> RoomPlan:
     return RoomPlan(name, capacity, _SEMINAR, buffer_minutes=15, min_minutes=60,
-                    max_minutes=360, floor="1. kat")
+                    max_minutes=360, floor_level=1)
 
 
 def _seminar(capacity: int) -> RoomPlan:
     return RoomPlan("Seminer Salonu", capacity, _SEMINAR, buffer_minutes=15,
-                    min_minutes=60, max_minutes=300, floor="1. kat")
+                    min_minutes=60, max_minutes=300, floor_level=1)
 
 
 def _meeting(number: int, capacity: int) -> RoomPlan:
     # Small rooms need no approval: a verified NGO books them directly.
     return RoomPlan(f"Toplantı Odası {number}", capacity, _MEETING if capacity >= 20 else _SMALL,
                     requires_approval=False, opening=time(8, 30), min_minutes=30,
-                    max_minutes=240, floor="2. kat")
+                    max_minutes=240, floor_level=2)
 
 
 _WORKSHOP = RoomPlan("Eğitim Atölyesi", 36, ("computers", "projector", "wifi", "whiteboard",
                                              "air_conditioning"), buffer_minutes=15,
-                     min_minutes=60, max_minutes=360, floor="1. kat")
+                     min_minutes=60, max_minutes=360, floor_level=1)
 _CHILDREN = RoomPlan("Çocuk Atölyesi", 30, ("childcare_corner", "wheelchair_access",
                                             "whiteboard"), buffer_minutes=15,
                      opening=time(9, 30), closing=time(19, 0), min_minutes=60,
@@ -95,12 +111,14 @@ CENTERS: tuple[CenterPlan, ...] = (
         "Kültürpark İçi, Mimar Kemalettin Cad. No: 12, Konak", "0232 293 10 10",
         (_conference(250), _multi(120), _seminar(80), _WORKSHOP, _meeting(1, 30), _meeting(2, 20)),
         (("Ayşe Yılmaz", "ayse.yilmaz"), ("Mehmet Demir", "mehmet.demir")),
+        "35220", (38.4293, 27.1431), ("lift", "accessible_parking"),
     ),
     CenterPlan(
         "Karşıyaka Sivil Toplum Merkezi", "Karşıyaka",
         "Cemal Gürsel Cad. No: 418, Karşıyaka", "0232 364 20 20",
         (_conference(180), _seminar(70), _CHILDREN, _meeting(1, 30), _meeting(2, 16)),
         (("Zeynep Kaya", "zeynep.kaya"),),
+        "35540", (38.4569, 27.1097), ("lift",),
     ),
     CenterPlan(
         "Bornova Sivil Toplum Merkezi", "Bornova",
@@ -108,24 +126,28 @@ CENTERS: tuple[CenterPlan, ...] = (
         (_multi(150, "Gençlik Salonu"), _seminar(60), _WORKSHOP, _meeting(1, 30),
          _meeting(2, 16)),
         (("Emre Şahin", "emre.sahin"),),
+        "35040", (38.4622, 27.2166), ("lift", "accessible_parking"),
     ),
     CenterPlan(
         "Buca Sivil Toplum Merkezi", "Buca",
         "Menderes Cad. No: 201, Buca", "0232 420 40 40",
         (_multi(120), _KITCHEN, _CHILDREN, _meeting(1, 30), _meeting(2, 20)),
         (("Elif Çelik", "elif.celik"),),
+        "35390", (38.3894, 27.1760), ("accessible_parking",),
     ),
     CenterPlan(
         "Çiğli Sivil Toplum Merkezi", "Çiğli",
         "Ataşehir Mah. 8780/1 Sok. No: 3, Çiğli", "0232 386 50 50",
         (_multi(100), _seminar(60), _meeting(1, 25), _meeting(2, 12)),
         (("Burak Öztürk", "burak.ozturk"),),
+        "35620", (38.4960, 27.0700), (),
     ),
     CenterPlan(
         "Bayraklı Sivil Toplum Merkezi", "Bayraklı",
         "Manas Bulvarı No: 39, Bayraklı", "0232 461 60 60",
         (_conference(200), _seminar(70), _KITCHEN, _meeting(1, 30), _meeting(2, 16)),
         (("Selin Arslan", "selin.arslan"),),
+        "35530", (38.4631, 27.1653), ("lift", "accessible_parking"),
     ),
 )
 

@@ -6,6 +6,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from booking.database import run_in_transaction
 from booking.demo.city import DEMO_PASSWORD
 from booking.demo.seed import ForeignData, seed_demo
 from booking.extensions import db
@@ -25,25 +26,28 @@ def seed_demo_command(year: int, seed: int) -> None:
     """
     started = time.perf_counter()
     try:
-        result = seed_demo(db.session(), year=year, seed=seed)
+        result = run_in_transaction(db.session(), lambda: seed_demo(db.session(), year=year,
+                                                                     seed=seed))
     except ForeignData:
-        db.session.rollback()
         click.echo("Veritabanında demo dışı merkezler var; demo verisi yüklenmedi "
                    "(boş bir veritabanında çalıştırın).")
         return
-    db.session.commit()
     click.echo(result.message)
     if result.counts:
         c = result.counts
         click.echo(
             f"{c['meetings']} toplantı, {c['programs']} program, {c['attendees']} katılımcı; "
-            f"{c['cancelled']} iptal, {c['rejected']} ret, {c['series']} haftalık dizi, "
+            f"{c['cancelled']} iptal, {c['no_shows']} gelinmeyen, {c['rejected']} ret, "
+            f"{c['series']} haftalık dizi, "
             f"{c['closures']} kapanış ({time.perf_counter() - started:.1f} s)."
         )
     if result.upcoming:
         u = result.upcoming
         click.echo(f"Bu hafta ve sonraki haftalar: {u['meetings'] + u['programs']} onaylı "
                    f"rezervasyon, {u['pending']} onay bekleyen talep.")
+    if result.waitlist:
+        w = result.waitlist
+        click.echo(f"Bekleme listesi: {w['entries']} kayıt, {w['offers']} açık teklif.")
     click.echo(f"Demo girişleri (parola: {DEMO_PASSWORD}):")
     for email, what in result.logins:
         click.echo(f"  {email:<40} {what}")

@@ -9,11 +9,8 @@ exactly the requested meetings, programs and recorded attendees.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from booking.demo.city import (
     CANCEL_REASONS,
@@ -23,140 +20,33 @@ from booking.demo.city import (
     REJECT_REASONS,
     SERIES_TITLES,
     OrgPlan,
-    RoomPlan,
+)
+from booking.demo.plan import (
+    ATTENDEES,
+    DAY,
+    MEETING_MINUTES,
+    MEETINGS,
+    MONTH_WEIGHT,
+    PROGRAM_MINUTES,
+    PROGRAMS,
+    WEEKDAY_CODES,
+    WEEKDAY_PARTS,
+    WEEKDAY_WEIGHT,
+    WEEKEND_PARTS,
+    Calendar,
+    PlannedBooking,
+    PlannedClosure,
+    PlannedSeries,
+    RoomSlot,
+    YearPlan,
+    minute_of_day,
+    utc_instant,
 )
 from booking.models import BookingKind, BookingStatus, Category
+from booking.services.closures import turkish_holidays
 
-MEETINGS = 3088
-PROGRAMS = 228
-ATTENDEES = 118_343
-
-DAY = 24 * 60
-MONTH_WEIGHT = {1: 0.8, 2: 1.0, 3: 1.05, 4: 0.95, 5: 1.1, 6: 0.9, 7: 0.5, 8: 0.4, 9: 1.0,
-                10: 1.15, 11: 1.2, 12: 1.0}
-# Monday … Sunday: weekends are the busiest days.
-WEEKDAY_WEIGHT = (0.8, 0.9, 0.95, 1.0, 0.9, 1.5, 1.2)
-# (share, possible start times) for weekdays and weekend days: evenings are busiest on weekdays.
-WEEKDAY_PARTS = ((0.18, ("09:30", "10:00", "10:30", "11:00")),
-                 (0.27, ("13:30", "14:00", "14:30", "15:00", "16:00")),
-                 (0.55, ("17:30", "18:00", "18:30", "19:00", "19:30")))
-WEEKEND_PARTS = ((0.35, ("10:00", "10:30", "11:00")),
-                 (0.45, ("13:00", "13:30", "14:00", "15:00")),
-                 (0.20, ("17:00", "18:00", "18:30")))
-MEETING_MINUTES = ((60, 2), (90, 4), (120, 5), (150, 2), (180, 1))
-PROGRAM_MINUTES = ((120, 3), (180, 4), (240, 2), (300, 1))
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-@dataclass(frozen=True)
-class RoomSlot:
-    """A room as the planner sees it."""
-
-    id: int
-    center_id: int
-    plan: RoomPlan
-    zone: str
-
-
-@dataclass
-class PlannedClosure:
-    center_id: int
-    room_id: int | None
-    start: datetime
-    end: datetime
-    reason: str
-    source: str
-
-
-@dataclass
-class PlannedSeries:
-    room: RoomSlot
-    org: OrgPlan
-    title: str
-    rrule: str
-    dtstart_local: str
-    created_at: datetime
-
-
-@dataclass
-class PlannedBooking:
-    room: RoomSlot
-    org: OrgPlan | None
-    start: datetime
-    end: datetime
-    kind: BookingKind
-    category: Category
-    title: str
-    expected: int
-    status: BookingStatus
-    created_at: datetime
-    is_public: bool
-    series: PlannedSeries | None = None
-    actual: int | None = None
-    reason: str | None = None
-    # (action, from, to, at, by_staff, reason) — replayed into the audit trail.
-    history: list[tuple[str, str | None, str | None, datetime, bool, str | None]] = field(
-        default_factory=list
-    )
-
-    @property
-    def block_end(self) -> datetime:
-        return self.end + timedelta(minutes=self.room.plan.buffer_minutes)
-
-
-@dataclass
-class YearPlan:
-    closures: list[PlannedClosure]
-    series: list[PlannedSeries]
-    bookings: list[PlannedBooking]
-
-
-def _minutes(value: time | str) -> int:
-    if isinstance(value, str):
-        hours, minutes = value.split(":")
-        return int(hours) * 60 + int(minutes)
-    return value.hour * 60 + value.minute
-
-
-class Calendar:
-    """Who is busy or closed when, in each room's local minutes of a day."""
-
-    def __init__(self) -> None:
-        self.busy: dict[tuple[int, date], list[tuple[int, int]]] = {}
-        self.closed: dict[tuple[int, date], list[tuple[int, int]]] = {}
-
-    def close(self, room: RoomSlot, day: date, start: int, end: int) -> None:
-        self.closed.setdefault((room.id, day), []).append((start, end))
-
-    @staticmethod
-    def within_rules(room: RoomSlot, start: int, minutes: int) -> bool:
-        """Inside the room's opening hours and duration limits."""
-        plan = room.plan
-        return (plan.min_minutes <= minutes <= plan.max_minutes
-                and start >= _minutes(plan.opening) and start + minutes <= _minutes(plan.closing))
-
-    def fits(self, room: RoomSlot, day: date, start: int, minutes: int) -> bool:
-        """Every rule of the room: hours, durations, closures, buffer-aware overlap."""
-        if not self.within_rules(room, start, minutes):
-            return False
-        block_end = start + minutes + room.plan.buffer_minutes
-        for a, b in self.closed.get((room.id, day), ()):
-            if a < block_end and start < b:
-                return False
-        return all(not (a < block_end and start < b) for a, b in self.busy.get((room.id, day), ()))
-
-    def take(self, room: RoomSlot, day: date, start: int, minutes: int) -> None:
-        block_end = start + minutes + room.plan.buffer_minutes
-        self.busy.setdefault((room.id, day), []).append((start, block_end))
-
-    def is_closed_all_day(self, room: RoomSlot, day: date) -> bool:
-        return any(a <= 0 and b >= DAY for a, b in self.closed.get((room.id, day), ()))
-
-
-def _at(room: RoomSlot, day: date, minute: int) -> datetime:
-    """The UTC instant of a local wall-clock minute of ``day`` in the room's center."""
-    local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=ZoneInfo(room.zone))
-    return local.astimezone(UTC)
+__all__ = ["ATTENDEES", "MEETINGS", "PROGRAMS", "RoomSlot", "YearPlan", "fit_total", "plan_upcoming",
+           "plan_year", "upcoming_window"]
 
 
 class Planner:
@@ -183,15 +73,15 @@ class Planner:
     def add_holidays(self) -> None:
         """Every Turkish public holiday in the planned days closes every center."""
         years = sorted({day.year for day in self.days})
-        holiday_days = holidays.Turkey(years=years, language="tr",
-                                       categories=("public", "half_day"))
         planned = set(self.days)
         for center_id, rooms in self._centers().items():
-            for day, name in sorted(holiday_days.items()):
-                if day in planned:
-                    # Half days ("saat 13.00'ten") close from 13:00.
-                    start = 13 * 60 if "13.00" in name else 0
-                    self._close(center_id, rooms, None, day, start, DAY, name, "holiday")
+            for year in years:
+                for holiday in turkish_holidays(year):
+                    if holiday.day in planned:
+                        # Half days close from 13:00 (services.closures).
+                        start = holiday.starts.hour * 60 + holiday.starts.minute
+                        self._close(center_id, rooms, None, holiday.day, start, DAY,
+                                    holiday.name, "holiday")
 
     def add_maintenance(self) -> None:
         """Some rooms close for a few days of works, two centers for a day."""
@@ -214,9 +104,10 @@ class Planner:
         for each in rooms:
             self.calendar.close(each, day, start, end)
         zone_room = rooms[0]
-        end_at = _at(zone_room, day + timedelta(days=1), 0) if end >= DAY else _at(zone_room, day, end)
+        end_at = utc_instant(zone_room, day + timedelta(days=1), 0) if end >= DAY \
+            else utc_instant(zone_room, day, end)
         self.closures.append(PlannedClosure(center_id, room.id if room else None,
-                                            _at(zone_room, day, start), end_at, reason, source))
+                                            utc_instant(zone_room, day, start), end_at, reason, source))
 
     # -- helpers -------------------------------------------------------------------
     def _created(self, start: datetime, days_before: tuple[int, int]) -> datetime:
@@ -246,7 +137,7 @@ class Planner:
             day = self.rng.choices(self.days, weights=self.day_weights)[0]
             parts = WEEKEND_PARTS if day.weekday() >= 5 else WEEKDAY_PARTS
             starts = self.rng.choices([p[1] for p in parts], weights=[p[0] for p in parts])[0]
-            start = _minutes(self.rng.choice(starts))
+            start = minute_of_day(self.rng.choice(starts))
             minutes = self.rng.choices([d for d, _ in durations], weights=[w for _, w in durations])[0]
             if self.calendar.fits(room, day, start, minutes):
                 return day, start, minutes
@@ -256,7 +147,7 @@ class Planner:
               kind: BookingKind, expected: int, *, status: BookingStatus = BookingStatus.APPROVED,
               series: PlannedSeries | None = None, title: str | None = None,
               category: Category | None = None) -> PlannedBooking:
-        start_at = _at(room, day, start)
+        start_at = utc_instant(room, day, start)
         category = category or self._category(org)
         booking = PlannedBooking(
             room=room, org=org, start=start_at, end=start_at + timedelta(minutes=minutes),
@@ -284,7 +175,7 @@ class Planner:
             org = self.rng.choice(self.orgs)
             term_start, term_end = self.rng.choice(terms)
             weekday = self.rng.choice((0, 1, 2, 3, 4, 5, 5))
-            start = _minutes(self.rng.choice(("18:00", "18:30", "19:00")) if weekday < 5
+            start = minute_of_day(self.rng.choice(("18:00", "18:30", "19:00")) if weekday < 5
                              else self.rng.choice(("10:00", "11:00", "14:00")))
             minutes = self.rng.choice((90, 120))
             if not self.calendar.within_rules(room, start, minutes):
@@ -300,8 +191,8 @@ class Planner:
             if len(free) < 0.75 * len(days):
                 continue
             made += 1
-            dtstart = _at(room, first, start)
-            until = _at(room, term_end, start + minutes)
+            dtstart = utc_instant(room, first, start)
+            until = utc_instant(room, term_end, start + minutes)
             series = PlannedSeries(
                 room=room, org=org,
                 title=f"{self.rng.choice(SERIES_TITLES)} — {org.name}"[:200],
@@ -385,7 +276,7 @@ class Planner:
                 break
             room = self.rng.choice(rooms)
             slot = self._slot(room, MEETING_MINUTES)
-            if slot is None or _at(room, slot[0], slot[1]) <= self.now + timedelta(hours=2):
+            if slot is None or utc_instant(room, slot[0], slot[1]) <= self.now + timedelta(hours=2):
                 continue
             kind = BookingKind.PROGRAM if room.plan.is_hall and self.rng.random() < 0.3 \
                 else BookingKind.MEETING

@@ -10,6 +10,7 @@ no-overlap guard still checks each approved row as it goes in.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from booking.demo.checkins import add_checkins
 from booking.demo.city import (
     ADMIN_EMAIL,
     CENTERS,
@@ -28,6 +30,7 @@ from booking.demo.city import (
     slug,
 )
 from booking.demo.schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
+from booking.demo.waitlist import seed_waitlist
 from booking.models import (
     AuditEntry,
     Booking,
@@ -36,6 +39,7 @@ from booking.models import (
     Center,
     Closure,
     Organization,
+    QuotaRule,
     Role,
     Room,
     User,
@@ -66,6 +70,7 @@ class SeedResult:
     counts: dict[str, int]
     logins: list[tuple[str, str]]
     upcoming: dict[str, int] = field(default_factory=dict)
+    waitlist: dict[str, int] = field(default_factory=dict)
 
 
 class ForeignData(Exception):
@@ -88,8 +93,10 @@ def _create_city(session: Session) -> City:
     rooms: list[RoomSlot] = []
     centers: list[Center] = []
     for plan in CENTERS:
+        latitude, longitude = plan.coordinates or (None, None)
         center = Center(name=plan.name, district=plan.district, address=plan.address,
-                        phone=plan.phone, timezone="Europe/Istanbul",
+                        postal_code=plan.postal_code or None, latitude=latitude,
+                        longitude=longitude, phone=plan.phone, timezone="Europe/Istanbul",
                         email=f"{slug(plan.district)}@{DEMO_DOMAIN}",
                         description=f"{plan.district} ilçesindeki sivil toplum merkezi.")
         for room_plan in plan.rooms:
@@ -99,8 +106,9 @@ def _create_city(session: Session) -> City:
                         opening_time=room_plan.opening, closing_time=room_plan.closing,
                         min_duration_minutes=room_plan.min_minutes,
                         max_duration_minutes=room_plan.max_minutes,
-                        max_advance_days=180, floor=room_plan.floor)
+                        max_advance_days=180, floor_level=room_plan.floor_level)
             room.features = list(room_plan.features)
+            room.accessibility = room_plan.accessibility(plan)
             center.rooms.append(room)
         centers.append(center)
     session.add_all(centers)
@@ -138,7 +146,21 @@ def _create_city(session: Session) -> City:
             session.flush()
             staff_by_center.setdefault(center.id, user.id)
     session.flush()
+    _add_quotas(session, centers, org_ids)
     return City(rooms, orgs, staff_by_center, admin.id)
+
+
+def _add_quotas(session: Session, centers: list[Center], org_ids: Sequence[int]) -> None:
+    """Quotas to look at (docs/fairness.md): the first center limits every
+    organisation, and gives its busiest user of the big hall more hours. Rows
+    go in directly, like the bookings, so the planned year is unchanged."""
+    first = centers[0].id
+    session.execute(insert(QuotaRule), [
+        {"center_id": first, "organization_id": None, "monthly_hours": 40, "open_requests": 5,
+         "weekly_bookings": 6, "updated_at": utcnow()},
+        {"center_id": first, "organization_id": org_ids[0], "monthly_hours": 80,
+         "updated_at": utcnow()},
+    ])
 
 
 def _load_city(session: Session, admin: User) -> City:
@@ -196,12 +218,14 @@ def _seed_upcoming(session: Session, city: City, seed: int, now: datetime) -> di
     ).all())
     plan.closures = [c for c in plan.closures
                      if c.source != "holiday" or (c.center_id, c.start) not in known]
-    _write_year(session, city, plan)
+    _write_year(session, city, plan, now)
     return _counts(plan)
 
 
-def _write_year(session: Session, city: City, plan: YearPlan) -> None:
-    """Bulk-insert the planned year: closures, series, bookings, audit trail."""
+def _write_year(session: Session, city: City, plan: YearPlan, now: datetime) -> None:
+    """Bulk-insert the planned year: closures, series, bookings (with their
+    check-ins and no-shows, booking/demo/checkins.py), audit trail."""
+    add_checkins(plan.bookings, now)
     if plan.closures:
         session.execute(insert(Closure), [
             {"center_id": c.center_id, "room_id": c.room_id, "start_at": c.start, "end_at": c.end,
@@ -233,6 +257,9 @@ def _write_year(session: Session, city: City, plan: YearPlan) -> None:
             "status": b.status, "status_reason": b.reason, "is_public": b.is_public,
             "sequence": changes, "created_at": b.created_at,
             "updated_at": max(h[3] for h in b.history),
+            "checked_in_at": b.checked_in_at,
+            "checked_in_by_id": (members.get(b.org.id) if b.org else None)
+            or city.staff_by_center[b.room.center_id] if b.checked_in_at else None,
         })
     if not rows:
         return
@@ -245,7 +272,8 @@ def _write_year(session: Session, city: City, plan: YearPlan) -> None:
         staff = city.staff_by_center[b.room.center_id]
         for action, before, after, at, by_staff, reason in b.history:
             audit.append({
-                "at": at, "actor_id": staff if by_staff or member is None else member,
+                "at": at, "actor_id": None if action == "no_show"  # the release job
+                else staff if by_staff or member is None else member,
                 "entity": "booking", "entity_id": booking_id, "booking_id": booking_id,
                 "action": action, "from_status": before, "to_status": after, "reason": reason,
                 "details": {"actual_attendees": b.actual} if action == "attendance" else None,
@@ -265,6 +293,7 @@ def _counts(plan: YearPlan) -> dict[str, int]:
         "cancelled": sum(1 for b in plan.bookings if b.status == BookingStatus.CANCELLED),
         "rejected": sum(1 for b in plan.bookings if b.status == BookingStatus.REJECTED),
         "pending": sum(1 for b in plan.bookings if b.status == BookingStatus.PENDING),
+        "no_shows": sum(1 for b in plan.bookings if b.status == BookingStatus.NO_SHOW),
     }
 
 
@@ -293,13 +322,15 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     else:
         # str seeds are hashed with SHA-512: the same (seed, year) gives the same year.
         plan = plan_year(random.Random(f"demo:{seed}:{year}"), year, now, city.rooms, city.orgs)
-        _write_year(session, city, plan)
+        _write_year(session, city, plan, now)
         session.flush()
         counts = _counts(plan)
         message = f"{year} yılı demo verisi yüklendi."
     upcoming = _seed_upcoming(session, city, seed, now)
     session.flush()
+    waiting = seed_waitlist(session, now)
     if (counts or upcoming) and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the first reports plan with real row counts.
         session.execute(text("ANALYZE bookings"))
-    return SeedResult(year, created_city, bool(counts), message, counts, logins, upcoming)
+    return SeedResult(year, created_city, bool(counts), message, counts, logins, upcoming,
+                      waiting)

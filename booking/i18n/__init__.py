@@ -14,10 +14,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import force_locale, format_datetime, get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 from booking.extensions import babel
+from booking.i18n.dates import list_moment
 
 SESSION_KEY = "language"
 FORMAT_LOCALES = {"en": "en_GB"}
@@ -61,10 +62,10 @@ def force_language(language: str) -> AbstractContextManager[None]:
     return force_locale(formatting_locale(language))
 
 
-def local_time(value: datetime, tz: str | ZoneInfo, fmt: str = "short") -> str:
-    """Format an aware datetime in a center's zone for the current locale."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    return format_datetime(value.astimezone(zone).replace(tzinfo=None), fmt, rebase=False)
+def local_time(value: datetime, tz: str | ZoneInfo) -> str:
+    """An aware datetime in a center's zone, as tables and lists show a moment
+    ("9 Ara 2026 14:05"; ``booking.i18n.dates``)."""
+    return list_moment(value, tz)
 
 
 def init_app(app: Flask) -> None:

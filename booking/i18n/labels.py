@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from booking.models import BookingKind, BookingStatus, Category, OrganizationKind
+from booking.models import ACCESSIBILITY, BookingKind, BookingStatus, Category, OrganizationKind, Role
 
 CATEGORY_LABELS: dict[str, Any] = {
     Category.CHILDREN: _l("Çocuk"),
@@ -37,6 +37,9 @@ STATUS_LABELS: dict[str, Any] = {
     BookingStatus.APPROVED: _l("Onaylandı"),
     BookingStatus.REJECTED: _l("Reddedildi"),
     BookingStatus.CANCELLED: _l("İptal edildi"),
+    BookingStatus.OFFERED: _l("Bekleme listesinden teklif edildi, yanıt bekleniyor"),
+    BookingStatus.EXPIRED: _l("Teklifin süresi doldu"),
+    BookingStatus.NO_SHOW: _l("Gelinmedi"),
 }
 
 ORGANIZATION_KIND_LABELS: dict[str, Any] = {
@@ -65,7 +68,34 @@ FEATURE_LABELS: dict[str, Any] = {
 }
 
 
+# Shown before a feature's words (never alone: the words are what is read);
+# symbols every common font has, not emoji, which some systems lack.
+FEATURE_ICONS: dict[str, str] = {
+    "projector": "▣", "sound_system": "♫", "microphone": "◉", "wheelchair_access": "♿",
+    "kitchen": "☕", "whiteboard": "✎", "video_conference": "▶", "wifi": "≋",
+    "air_conditioning": "❄", "stage": "★", "computers": "⌨", "childcare_corner": "☺",
+}
+
+# The accessibility attributes' words and icons are defined with their codes
+# (booking/models/room_details.py); these are the same words as a mapping.
+ACCESSIBILITY_LABELS: dict[str, Any] = {code: a.label for code, a in ACCESSIBILITY.items()}
+ACCESSIBILITY_ICONS: dict[str, str] = {code: a.icon for code, a in ACCESSIBILITY.items()}
+
+
 def label(mapping: dict[str, Any], code: Any) -> str:
     """The translated label of ``code``, or the code itself when it has none."""
     key = getattr(code, "value", code)
     return str(mapping.get(key, key))
+
+# Choices of the forms, here so that pages and e-mails read the same words.
+LANGUAGE_CHOICES = [("tr", "Türkçe"), ("en", "English")]
+WEEKDAY_CHOICES = [
+    ("MO", _l("Pazartesi")), ("TU", _l("Salı")), ("WE", _l("Çarşamba")),
+    ("TH", _l("Perşembe")), ("FR", _l("Cuma")), ("SA", _l("Cumartesi")), ("SU", _l("Pazar")),
+]
+FREQUENCY_CHOICES = [
+    ("", _l("Tekrarlanmaz")), ("daily", _l("Her gün")),
+    ("weekly", _l("Her hafta")), ("monthly", _l("Her ay")),
+]
+ROLE_LABELS: dict[str, Any] = {Role.MEMBER: _l("Kuruluş üyesi"), Role.STAFF: _l("Merkez görevlisi"),
+                                Role.ADMIN: _l("Yönetici")}

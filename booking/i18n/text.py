@@ -48,3 +48,10 @@ def matches(query: str, *texts: str | None) -> bool:
     words = turkish_casefold(query).split()
     haystack = " ".join(turkish_casefold(t or "") for t in texts)
     return all(word in haystack for word in words)
+
+
+def one_line(text: str | None) -> str:
+    """A single-line value (a name, a title) as people mean it: line breaks,
+    tabs and runs of spaces become one space, none at either end. A line break
+    sent in a name would otherwise break every e-mail header it is put in."""
+    return " ".join((text or "").split())

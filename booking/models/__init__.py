@@ -2,6 +2,7 @@
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.bookings import (
     ALLOWED_TRANSITIONS,
+    HOLDING_TIME,
     AuditEntry,
     Booking,
     BookingKind,
@@ -17,15 +18,31 @@ from booking.models.people import (
     OrganizationKind,
     PasswordResetToken,
     Role,
+    SignInSession,
     User,
     new_session_nonce,
     staff_centers,
 )
 from booking.models.places import FEATURES, Center, Closure, Room, RoomFeature
+from booking.models.privacy import (
+    DeletionRequest,
+    DeletionState,
+    DestructionRecord,
+    NoticeAcknowledgement,
+    PersonalDataAccess,
+    PrivacyNotice,
+)
+from booking.models.quotas import QUOTA_LIMITS, QuotaRule
+from booking.models.room_details import ACCESSIBILITY, RoomAccessibility, RoomPhoto
+from booking.models.waitlist import OPEN_STATES, WaitlistEntry, WaitlistState
 
 __all__ = [
+    "ACCESSIBILITY",
     "ALLOWED_TRANSITIONS",
     "FEATURES",
+    "HOLDING_TIME",
+    "OPEN_STATES",
+    "QUOTA_LIMITS",
     "ApiToken",
     "AuditEntry",
     "Base",
@@ -36,17 +53,29 @@ __all__ = [
     "Category",
     "Center",
     "Closure",
+    "DeletionRequest",
+    "DeletionState",
+    "DestructionRecord",
     "FeedToken",
+    "NoticeAcknowledgement",
     "Organization",
     "OrganizationKind",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",
+    "PersonalDataAccess",
+    "PrivacyNotice",
+    "QuotaRule",
     "Role",
     "Room",
+    "RoomAccessibility",
     "RoomFeature",
+    "RoomPhoto",
+    "SignInSession",
     "UTCDateTime",
     "User",
+    "WaitlistEntry",
+    "WaitlistState",
     "new_session_nonce",
     "staff_centers",
     "utcnow",

@@ -31,22 +31,41 @@ class BookingStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    # A waitlist offer (SPEC §8): holds the time like an approved booking until
+    # it is accepted (pending or approved), declined or runs out (expired).
+    OFFERED = "offered"
+    EXPIRED = "expired"
+    # Approved, not checked in when the check-in window closed (services/checkin.py).
+    NO_SHOW = "no_show"
 
 
-# The only moves SPEC §2 allows.
+# The only moves SPEC §2 and §8 allow.
 ALLOWED_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.PENDING: frozenset(
         {BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.CANCELLED}
     ),
-    BookingStatus.APPROVED: frozenset({BookingStatus.CANCELLED}),
+    BookingStatus.APPROVED: frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW}),
     BookingStatus.REJECTED: frozenset(),
     BookingStatus.CANCELLED: frozenset(),
+    BookingStatus.OFFERED: frozenset(
+        {BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.EXPIRED}
+    ),
+    BookingStatus.EXPIRED: frozenset(),
+    # Terminal: the time it held is free again at once.
+    BookingStatus.NO_SHOW: frozenset(),
 }
 
+# The statuses that hold a room's time: the database's no-overlap guard
+# (exclusion constraint, SQLite triggers) and every free/busy look-up count them.
+HOLDING_TIME = (BookingStatus.APPROVED, BookingStatus.OFFERED)
 
-# The predicate of the partial index below, as SQL text. A bound parameter
-# (status = :status) would not let PostgreSQL's generic plans or SQLite use it.
-APPROVED_ONLY = text("status = 'approved'")
+# The predicate of the partial index below and of the no-overlap guard, as SQL
+# text. A bound parameter (status = :status) would not let PostgreSQL's generic
+# plans or SQLite use it. Queries must repeat it literally (conflicts.is_held()).
+HELD_ONLY_SQL = "status IN ('approved', 'offered')"
+HELD_ONLY = text(HELD_ONLY_SQL)
+# Kept for the code that names the index's predicate by its old name.
+APPROVED_ONLY = HELD_ONLY
 
 
 class BookingKind(enum.StrEnum):
@@ -114,25 +133,27 @@ class Booking(Base):
         Index("ix_bookings_room_period", "room_id", "start_at", "block_end"),
         Index("ix_bookings_status_start", "status", "start_at"),
         Index("ix_bookings_organization_start", "organization_id", "start_at"),
-        # Approved bookings only, with every column free/busy needs: availability
-        # and conflict checks read it alone (index-only scan; docs/performance.md).
-        # Queries must say status = 'approved' literally to use it (APPROVED_ONLY);
-        # the constant status column lets SQLite treat it as covering too. The
-        # last four columns make it covering for the yearly report on SQLite.
+        # Bookings that hold time (approved, and the rare waitlist offers) only,
+        # with every column free/busy needs: availability and conflict checks
+        # read it alone (index-only scan; docs/performance.md). Queries must say
+        # status IN ('approved', 'offered') literally to use it (HELD_ONLY);
+        # the status column lets SQLite treat it as covering and lets the report
+        # keep only the approved rows from the index. The last four columns make
+        # it covering for the yearly report on SQLite.
         Index(
             "ix_bookings_approved_room_period",
             *APPROVED_INDEX_COLUMNS,
-            postgresql_where=APPROVED_ONLY,
-            sqlite_where=APPROVED_ONLY,
+            postgresql_where=HELD_ONLY,
+            sqlite_where=HELD_ONLY,
         ),
         # PostgreSQL keeps the no-overlap invariant itself; SQLite uses triggers
-        # created by the migration (see migrations/versions/0001_initial.py).
+        # created by the migrations (0001_initial.py, widened to offers by 0011).
         ExcludeConstraint(
             ("room_id", "="),
             (func.tstzrange(text("start_at"), text("block_end"), text("'[)'")), "&&"),
             name=OVERLAP_CONSTRAINT,
             using="gist",
-            where=text("status = 'approved'"),
+            where=text(HELD_ONLY_SQL),
         ).ddl_if(dialect="postgresql"),
     )
 
@@ -168,12 +189,19 @@ class Booking(Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     # iCalendar SEQUENCE: raised on every change of time or status.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Check-in (SPEC §8): the first one counts; who did it (a member or staff).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    # A waitlist offer's deadline (status offered): accepted by then, or expired.
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     room: Mapped[Room] = relationship()
     organization: Mapped[Organization | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    checked_in_by: Mapped[User | None] = relationship(foreign_keys=[checked_in_by_id])
     series: Mapped[BookingSeries | None] = relationship(back_populates="bookings")
 
     @property

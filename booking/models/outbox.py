@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 from booking.models.bookings import Booking
+from booking.models.people import User
 
 
 class OutboxStatus(enum.StrEnum):
@@ -52,3 +53,4 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     booking: Mapped[Booking | None] = relationship()
+    user: Mapped[User | None] = relationship()

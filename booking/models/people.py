@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -95,12 +96,25 @@ class User(Base):
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     language: Mapped[str] = mapped_column(String(5), default="tr")
+    # Booking e-mails carry an iTIP invitation (method=REQUEST/CANCEL) that
+    # calendar programs file by themselves; the person may turn it off.
+    calendar_invitations: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                       server_default=true())
     phone: Mapped[str | None] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the login session id: changing it signs out every other session.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person proved the address is theirs (the link mailed at
+    # registration, or a password reset). Accounts made by an admin or a command
+    # count as confirmed; a self-registered one signs in only once confirmed.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    # KVKK (SPEC §10): when the person's data was anonymised (name, e-mail and
+    # phone replaced by a pseudonym), and when the retention job told an
+    # inactive person it will do so (signing in again clears it).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retention_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
     centers: Mapped[list[Center]] = relationship(
@@ -133,6 +147,22 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r} {self.role.value}>"
+
+
+class SignInSession(Base):
+    """One signed-in browser: the cookie carries its id and a secret whose
+    SHA-256 is kept here. Signing out ends the row, so a copied cookie is
+    refused afterwards (the signed cookie alone could be replayed)."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(Base):

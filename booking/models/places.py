@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -15,13 +16,15 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from booking.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from booking.models.people import User
+    from booking.models.room_details import RoomAccessibility, RoomPhoto
 
 # A booking lasts at most a day and a buffer at most four hours, so any booking
 # meeting an interval starts at most MAX_BLOCK_SPAN before it (an index bound).
@@ -58,7 +61,10 @@ ROOM_DEFAULTS: dict[str, Any] = {
     "max_advance_days": 180,
     "is_active": True,
     "description": None,
-    "floor": None,
+    "floor_level": None,
+    "accessibility": [],
+    # None: the center's check-in setting applies (SPEC §8).
+    "checkin_required": None,
 }
 
 
@@ -70,11 +76,19 @@ class Center(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     district: Mapped[str | None] = mapped_column(String(100))
+    # The street address line ("Manas Bulvarı No: 39"); older rows may also name
+    # the district in it, which ``ui.place_line`` then does not repeat.
     address: Mapped[str | None] = mapped_column(String(500))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    # WGS 84 degrees, both or neither (checked by services/places.py): the map link.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     description: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
+    # SPEC §8: approved bookings must be checked in, else they become no-shows.
+    checkin_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -89,6 +103,15 @@ class Center(Base):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def map_url(self) -> str | None:
+        """OpenStreetMap at the center's coordinates (a plain link, no tiles here)."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        lat, lon = f"{self.latitude:.6f}".rstrip("0").rstrip("."), \
+            f"{self.longitude:.6f}".rstrip("0").rstrip(".")
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
 
     def __repr__(self) -> str:
         return f"<Center {self.id} {self.name!r}>"
@@ -117,7 +140,8 @@ class Room(Base):
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    floor: Mapped[str | None] = mapped_column(String(40))
+    # 0 the ground floor, 1 the first, -1 the first basement (i18n/floors.py says it).
+    floor_level: Mapped[int | None] = mapped_column(Integer)
     capacity: Mapped[int] = mapped_column(Integer)
     requires_approval: Mapped[bool] = mapped_column(
         Boolean, default=ROOM_DEFAULTS["requires_approval"])
@@ -131,12 +155,35 @@ class Room(Base):
     max_advance_days: Mapped[int] = mapped_column(
         Integer, default=ROOM_DEFAULTS["max_advance_days"])
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # None: the center's setting (Center.checkin_required) applies.
+    checkin_required: Mapped[bool | None] = mapped_column(
+        Boolean, default=ROOM_DEFAULTS["checkin_required"])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When a booking last left this room's feeds (moved to another room, or
+    # back to pending): it is no longer counted there, yet the feeds changed,
+    # so their Last-Modified must move on (services/feeds.py).
+    feed_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     center: Mapped[Center] = relationship(back_populates="rooms")
+
+    @property
+    def requires_checkin(self) -> bool:
+        """The room's own check-in setting, else its center's."""
+        if self.checkin_required is not None:
+            return self.checkin_required
+        return self.center.checkin_required
     feature_rows: Mapped[list[RoomFeature]] = relationship(
         cascade="all, delete-orphan", order_by="RoomFeature.code", lazy="selectin"
+    )
+    # Loaded when asked for (lists load them with selectinload, ROOM_DETAILS):
+    # a booking request needs neither.
+    accessibility_rows: Mapped[list[RoomAccessibility]] = relationship(
+        cascade="all, delete-orphan", order_by="RoomAccessibility.code"
+    )
+    photos: Mapped[list[RoomPhoto]] = relationship(
+        back_populates="room", cascade="all, delete-orphan",
+        order_by="(RoomPhoto.position, RoomPhoto.id)"
     )
 
     @property
@@ -153,8 +200,31 @@ class Room(Base):
         have = {row.code for row in keep}
         self.feature_rows = keep + [RoomFeature(code=c) for c in wanted if c not in have]
 
+    @property
+    def accessibility(self) -> list[str]:
+        return [row.code for row in self.accessibility_rows]
+
+    @accessibility.setter
+    def accessibility(self, codes: list[str]) -> None:
+        from booking.models.room_details import ACCESSIBILITY, RoomAccessibility
+
+        unknown = set(codes) - set(ACCESSIBILITY)
+        if unknown:
+            raise ValueError(f"unknown accessibility attributes: {sorted(unknown)}")
+        wanted = sorted(set(codes))
+        keep = [row for row in self.accessibility_rows if row.code in wanted]
+        have = {row.code for row in keep}
+        self.accessibility_rows = keep + [RoomAccessibility(code=c) for c in wanted
+                                          if c not in have]
+
     def __repr__(self) -> str:
         return f"<Room {self.id} {self.name!r}>"
+
+
+def room_details() -> tuple[Any, ...]:
+    """What a list of rooms shows beside each (icons, thumbnails), one query
+    each for the whole list: ``select(Room).options(*room_details())``."""
+    return selectinload(Room.accessibility_rows), selectinload(Room.photos)
 
 
 class RoomFeature(Base):

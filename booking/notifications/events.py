@@ -31,11 +31,14 @@ def reminder_offsets() -> list[int]:
 def requester(booking: Booking) -> User | str | None:
     """Who hears about the booking: the member who asked for it, if they can
     still receive mail; the organisation's own address when staff booked for it
-    (the organisation, not the staff member, will hold the meeting)."""
+    (the organisation, not the staff member, will hold the meeting), and when
+    the member's data was deleted (KVKK: their bookings stay with it)."""
     user = booking.created_by
     organization = booking.organization
     if user is None:
         return None
+    if user.anonymised_at is not None:
+        return organization.email if organization is not None else None
     if organization is not None and user.is_staff and user.organization_id != organization.id:
         return organization.email
     if not user.is_active:
@@ -86,6 +89,12 @@ def on_booking_created(session: Session, bookings: list[Booking], now: datetime,
         if user is not None:
             enqueue(session, kind=kinds.APPROVED, recipient=user, due_at=now,
                     booking=first, context={"booking_ids": _ids(approved)}, new_booking=inserted_now)
+        if user is not None and len(approved) > 1 and wants_invitations(user):
+            # An invitation holds one event (one UID): one per occurrence.
+            for booking in approved:
+                enqueue(session, kind=kinds.INVITATION, recipient=user, due_at=now,
+                        booking=booking, context={"booking_ids": [booking.id]},
+                        new_booking=inserted_now)
         for booking in approved:
             plan_reminders(session, booking, now, new_booking=inserted_now)
 
@@ -128,14 +137,42 @@ def on_status_changed(
         enqueue(session, kind=kind, recipient=user, due_at=now, booking=booking, context=context)
 
 
-def on_booking_moved(session: Session, booking: Booking, now: datetime) -> None:
-    """The booking's time changed: re-plan its reminders for the new start.
+def on_no_show(session: Session, booking: Booking, closed_at: datetime, now: datetime) -> None:
+    """Nobody checked the booking in before its window closed (services/checkin.py):
+    the requester and the organisation's own address hear that the room was
+    released. One message per recipient and booking (keyed on the window's
+    close, not on when the job ran); unsent reminders are skipped."""
+    session.flush()
+    skip_unsent(session, booking.id, kinds.ABOUT_UPCOMING, "booking no_show")
+    context = {"booking_ids": [booking.id], "reason": booking.status_reason or ""}
+    recipients: list[User | str] = []
+    user = requester(booking)
+    if user is not None:
+        recipients.append(user)
+    organization = booking.organization
+    addresses = {r.email.lower() if isinstance(r, User) else r.lower() for r in recipients}
+    if organization is not None and organization.email \
+            and organization.email.lower() not in addresses:
+        recipients.append(organization.email)
+    for recipient in recipients:
+        enqueue(session, kind=kinds.NO_SHOW, recipient=recipient, due_at=now, booking=booking,
+                context=context, key_time=closed_at)
+
+
+def on_booking_moved(session: Session, booking: Booking, now: datetime,
+                     previous: BookingStatus | None = None) -> None:
+    """The booking's time or room changed: re-plan its reminders for the new start.
 
     Reminders of the old time are skipped. An approved booking gets new ones;
     a booking sent back to pending gets none until approved, and its center's
-    staff hear of the changed request.
+    staff hear of the changed request. The requester of a booking that was
+    and stays approved hears of the change (with the updated invitation).
     """
     session.flush()
+    user = requester(booking)
+    if user is not None and previous == booking.status == BookingStatus.APPROVED:
+        enqueue(session, kind=kinds.CHANGED, recipient=user, due_at=now, booking=booking,
+                context={"booking_ids": [booking.id]})
     keep: list[int] = []
     if booking.status == BookingStatus.APPROVED:
         planned = plan_reminders(session, booking, now)
@@ -147,6 +184,12 @@ def on_booking_moved(session: Session, booking: Booking, now: datetime) -> None:
         for staff in center_staff(booking):
             enqueue(session, kind=kinds.NEW_REQUEST, recipient=staff, due_at=now,
                     booking=booking, context=context)
+
+
+def wants_invitations(recipient: User | str) -> bool:
+    """Whether the recipient's booking e-mails carry calendar invitations: a
+    person's own setting; an organisation's address always does."""
+    return not isinstance(recipient, User) or bool(recipient.calendar_invitations)
 
 
 def plan_reminders(session: Session, booking: Booking, now: datetime, *,
@@ -177,3 +220,19 @@ def on_organization_verified(session: Session, organization: Organization,
         if member.is_active:
             enqueue(session, kind=kinds.ORGANIZATION_VERIFIED, recipient=member, due_at=now,
                     context={"organization_id": organization.id})
+
+
+def on_offer_made(session: Session, booking: Booking, now: datetime) -> None:
+    """A waitlist entry got an offer: its requester hears how long it holds."""
+    user = requester(booking)
+    if user is not None:
+        enqueue(session, kind=kinds.WAITLIST_OFFER, recipient=user, due_at=now, booking=booking,
+                context={"booking_ids": [booking.id]}, new_booking=True)
+
+
+def on_offer_ended(session: Session, booking: Booking, now: datetime, *, declined: bool) -> None:
+    """An offer was declined or ran out: its requester hears that the time is gone."""
+    user = requester(booking)
+    if user is not None:
+        enqueue(session, kind=kinds.OFFER_DECLINED if declined else kinds.OFFER_EXPIRED,
+                recipient=user, due_at=now, booking=booking, context={"booking_ids": [booking.id]})

@@ -7,10 +7,22 @@ APPROVED = "approved"
 REJECTED = "rejected"
 AUTO_REJECTED = "auto_rejected"
 CANCELLED = "cancelled"
+# An approved booking's time or room changed (it stays approved).
+CHANGED = "changed"
+# One occurrence of a series approved at once, as its own calendar invitation.
+INVITATION = "invitation"
 REMINDER = "reminder"
 DIGEST = "digest"
 ESCALATION = "escalation"
 ORGANIZATION_VERIFIED = "organization_verified"
+# KVKK (SPEC §10): the retention run will anonymise an inactive account.
+RETENTION_NOTICE = "retention_notice"
+NO_SHOW = "no_show"
+# The waitlist (SPEC §8): an offer of freed time, and how it ended without an
+# acceptance (an acceptance is told as a request received or an approval).
+WAITLIST_OFFER = "waitlist_offer"
+OFFER_DECLINED = "offer_declined"
+OFFER_EXPIRED = "offer_expired"
 
 ALL = (
     REQUEST_RECEIVED,
@@ -19,12 +31,26 @@ ALL = (
     REJECTED,
     AUTO_REJECTED,
     CANCELLED,
+    CHANGED,
+    INVITATION,
     REMINDER,
     DIGEST,
     ESCALATION,
     ORGANIZATION_VERIFIED,
+    RETENTION_NOTICE,
+    NO_SHOW,
+    WAITLIST_OFFER,
+    OFFER_DECLINED,
+    OFFER_EXPIRED,
 )
 
 # Messages about an upcoming event that lose their point once the booking is
 # rejected, cancelled or moved: unsent ones are marked skipped.
 ABOUT_UPCOMING = (REMINDER, ESCALATION)
+
+# Messages about one booking that carry it as an iTIP invitation (REQUEST or
+# CANCEL, booking/notifications/invitations.py) once the booking was approved.
+ABOUT_THE_CALENDAR = (REQUEST_RECEIVED, APPROVED, CHANGED, INVITATION, REJECTED, AUTO_REJECTED,
+                      CANCELLED)
+# Messages that carry the booking's .ics as an attachment.
+WITH_ICS = (APPROVED, CHANGED, INVITATION)

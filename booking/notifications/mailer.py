@@ -2,6 +2,11 @@
 
 One connection is opened lazily and reused for a batch; any SMTP error
 closes it, so the next message starts on a fresh connection.
+
+``open_mailer`` is the one place that picks the transport for the outbox
+sender and the direct mails alike: SMTP (``MAIL_BACKEND = "smtp"``, the
+default and production's), or files in the development mailbox
+(``"instance"``: booking/notifications/mailbox.py).
 """
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
-from types import TracebackType
 from typing import Any
 
+from booking.config import MAIL_BACKENDS
 from booking.models import utcnow
+from booking.notifications.mailbox import InstanceMailer, Mailer
 
 
 class MailPolicy(EmailPolicy):
@@ -99,8 +105,13 @@ def build_email(
     language: str,
     kind: str,
     attachments: tuple[Attachment, ...] = (),
+    calendar: Attachment | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative text+HTML message, wrapped in mixed when attached."""
+    """A multipart/alternative text+HTML message, wrapped in mixed when attached.
+
+    ``calendar`` is an iTIP invitation: a third alternative,
+    ``text/calendar; method=…; charset=UTF-8``, after the HTML, which is where
+    Outlook, Gmail and Thunderbird look for it (iMIP, RFC 6047)."""
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = Address(display_name=recipient_name or "", addr_spec=recipient)
@@ -113,6 +124,9 @@ def build_email(
     message["X-Booking-Notification"] = kind
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        message.add_alternative(calendar.content, maintype=calendar.maintype,
+                                subtype=calendar.subtype, params=calendar.params)
     for item in attachments:
         message.add_attachment(
             item.content,
@@ -126,7 +140,7 @@ def build_email(
     return message
 
 
-class SmtpMailer:
+class SmtpMailer(Mailer):
     """Sends EmailMessages through the configured SMTP server."""
 
     def __init__(self, settings: SmtpSettings) -> None:
@@ -169,13 +183,31 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError):
             smtp.close()
 
-    def __enter__(self) -> SmtpMailer:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+
+@dataclass(frozen=True)
+class Transport:
+    """Where messages go, read from the settings once (a mail thread has no app)."""
+
+    backend: str
+    directory: str
+    smtp: SmtpSettings
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Transport:
+        backend = str(config.get("MAIL_BACKEND") or "smtp")
+        if backend not in MAIL_BACKENDS:
+            raise ValueError(f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {backend!r}")
+        return cls(backend=backend, directory=str(config.get("MAIL_DIR") or "mail"),
+                   smtp=SmtpSettings.from_config(config))
+
+    def open(self) -> SmtpMailer | InstanceMailer:
+        """A new mailer; use it in a ``with`` block (the SMTP one holds a connection)."""
+        if self.backend == "instance":
+            return InstanceMailer(self.directory)
+        return SmtpMailer(self.smtp)
+
+
+def open_mailer(config: Mapping[str, Any]) -> SmtpMailer | InstanceMailer:
+    """The mailer the settings ask for (``MAIL_BACKEND``)."""
+    return Transport.from_config(config).open()

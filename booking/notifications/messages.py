@@ -9,19 +9,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_time, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.calendar import ical
-from booking.i18n import force_language
+from booking.i18n import dates, force_language
 from booking.models import Booking, Center, Organization, OutboxMessage, User
-from booking.notifications import kinds
+from booking.notifications import invitations, kinds
 from booking.notifications.mailer import Attachment
 
 
@@ -32,21 +30,19 @@ class Rendered:
     html: str
     recipient_name: str | None
     attachments: tuple[Attachment, ...] = ()
-
-
-def _local(value: datetime, zone: ZoneInfo) -> datetime:
-    return value.astimezone(zone).replace(tzinfo=None)
+    # The iTIP invitation, a text/calendar alternative (invitations.py).
+    calendar: Attachment | None = None
 
 
 def when(booking: Booking) -> str:
-    """'3 Mart 2030 Pazar 14:00–16:00' in the current locale and the center's zone."""
-    zone = booking.room.center.tz
-    start, end = _local(booking.start_at, zone), _local(booking.end_at, zone)
-    day = format_date(start, "full", rebase=False)
-    span = f"{format_time(start, 'short', rebase=False)}–{format_time(end, 'short', rebase=False)}"
-    if end.date() != start.date():
-        span = f"{span} ({format_date(end, 'medium', rebase=False)})"
-    return f"{day} {span}"
+    """'3 Mart 2030 Pazar 14:00–16:00' in the current locale and the center's
+    zone: a booking's time on its page and as the subject of an e-mail."""
+    return dates.span(booking.start_at, booking.end_at, booking.room.center.tz)
+
+
+def when_listed(booking: Booking) -> str:
+    """'3 Mar 2030 Paz 14:00–16:00': a booking's time in a table or a list."""
+    return dates.span(booking.start_at, booking.end_at, booking.room.center.tz, day="list")
 
 
 def _subject(kind: str, ctx: dict[str, Any]) -> str:
@@ -64,6 +60,10 @@ def _subject(kind: str, ctx: dict[str, Any]) -> str:
             "Rezervasyon talebiniz otomatik olarak reddedildi: %(title)s", title=title
         ),
         kinds.CANCELLED: lambda: gettext("Rezervasyonunuz iptal edildi: %(title)s", title=title),
+        kinds.CHANGED: lambda: gettext("Rezervasyonunuz değişti: %(title)s", title=title),
+        kinds.INVITATION: lambda: gettext(
+            "Takvim daveti: %(title)s, %(when)s", title=title, when=ctx.get("when", "")
+        ),
         kinds.REMINDER: lambda: gettext(
             "Hatırlatma: %(title)s, %(when)s", title=title, when=ctx.get("when", "")
         ),
@@ -73,9 +73,20 @@ def _subject(kind: str, ctx: dict[str, Any]) -> str:
         kinds.ESCALATION: lambda: gettext(
             "Başlangıcı yaklaşan bekleyen talep: %(title)s", title=title
         ),
+        kinds.NO_SHOW: lambda: gettext(
+            "Varış kaydı yapılmadı, salon serbest bırakıldı: %(title)s", title=title
+        ),
         kinds.ORGANIZATION_VERIFIED: lambda: gettext(
             "Kuruluşunuz doğrulandı: %(name)s", name=ctx["organization"].name
         ),
+        kinds.RETENTION_NOTICE: lambda: gettext(
+            "Hesabınız %(day)s tarihinde anonimleştirilecek", day=ctx["on_day"]
+        ),
+        kinds.WAITLIST_OFFER: lambda: gettext(
+            "Beklediğiniz saat boşaldı, sizin için ayrıldı: %(title)s", title=title
+        ),
+        kinds.OFFER_DECLINED: lambda: gettext("Teklifi geri çevirdiniz: %(title)s", title=title),
+        kinds.OFFER_EXPIRED: lambda: gettext("Teklifin süresi doldu: %(title)s", title=title),
     }
     return subjects[kind]()
 
@@ -93,12 +104,14 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
     user = session.get(User, message.user_id) if message.user_id else None
     ctx: dict[str, Any] = {
         "message": message,
+        "user": user,
         "recipient_name": user.name if user else None,
         "base_url": base_url,
         "changed": bool(data.get("changed")),
         "reason": data.get("reason") or "",
         "offset_minutes": data.get("offset_minutes"),
-        "when_of": when,
+        "when_of": when_listed,
+        "grace_minutes": int(current_app.config["CHECKIN_GRACE_MINUTES"]),
     }
     booking = message.booking
     if booking is not None:
@@ -112,51 +125,38 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
             booking_url=f"{base_url}/bookings/{booking.id}",
         )
         ctx["when"] = when(booking)
+        ctx["waitlist_url"] = f"{base_url}/waitlist"
+        if booking.offer_expires_at is not None:
+            ctx["offer_until"] = dates.list_moment(booking.offer_expires_at,
+                                                   booking.room.center.tz)
     if message.kind == kinds.ORGANIZATION_VERIFIED:
         ctx.update(organization=session.get(Organization, data["organization_id"]),
                    centers_url=f"{base_url}/centers", profile_url=f"{base_url}/profile")
+    if message.kind == kinds.RETENTION_NOTICE:
+        ctx.update(on_day=dates.heading_day(date.fromisoformat(data["on"])),
+                   login_url=f"{base_url}/login", privacy_url=f"{base_url}/privacy")
     if message.kind == kinds.DIGEST:
         center = session.get(Center, data["center_id"])
         ctx.update(
             center=center,
-            day=format_date(datetime.fromisoformat(data["date"]), "full", rebase=False),
+            day=dates.heading_day(date.fromisoformat(data["date"])),
             today=_bookings(session, data.get("today_ids", [])),
             pending=_bookings(session, data.get("pending_ids", [])),
             unrecorded=_bookings(session, data.get("unrecorded_ids", [])),
+            deletions_open=int(data.get("deletions_open") or 0),
+            deletions_overdue=int(data.get("deletions_overdue") or 0),
+            deletions_url=f"{base_url}/staff/deletion-requests",
         )
     return ctx
-
-
-def _attachments(message: OutboxMessage, ctx: dict[str, Any]) -> tuple[Attachment, ...]:
-    """The approval's .ics: the same UIDs and SEQUENCE as the calendar feeds."""
-    if message.kind != kinds.APPROVED or not ctx.get("bookings"):
-        return ()
-    bookings: list[Booking] = ctx["bookings"]
-    first: Booking = ctx["booking"]
-    if len(bookings) == 1:
-        calendar = ical.single_booking_calendar(
-            first, base_url=ctx["base_url"], language=message.language
-        )
-    else:
-        options = ical.EventOptions(base_url=ctx["base_url"], private=True,
-                                    language=message.language)
-        calendar = ical.build_calendar(bookings, options, name=first.title,
-                                       timezone=first.room.center.timezone)
-    return (
-        Attachment(
-            filename=f"rezervasyon-{first.id}.ics",
-            content=ical.serialize(calendar),
-            maintype="text",
-            subtype="calendar",
-            params={"method": "PUBLISH", "charset": "utf-8"},
-        ),
-    )
 
 
 def render(session: Session, message: OutboxMessage) -> Rendered:
     """Render one outbox message in its recipient's language."""
     with force_language(message.language):
         ctx = _context(session, message)
+        user = ctx["user"]
+        calendar = invitations.calendar_part(session, message, ctx, user)
+        ctx["invitation"] = calendar is not None
         subject = _subject(message.kind, ctx)
         text = render_template(f"email/{message.kind}.txt", **ctx)
         html = render_template(f"email/{message.kind}.html", subject=subject, **ctx)
@@ -165,7 +165,8 @@ def render(session: Session, message: OutboxMessage) -> Rendered:
         text=text,
         html=html,
         recipient_name=ctx.get("recipient_name"),
-        attachments=_attachments(message, ctx),
+        attachments=invitations.ics_attachment(message, ctx),
+        calendar=calendar,
     )
 
 

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from booking.models import BookingStatus, OutboxMessage, OutboxStatus
 from booking.notifications import kinds, outbox
 from booking.notifications.mailer import build_email, message_id_for
-from booking.notifications.messages import digest_of, render
+from booking.notifications.messages import Rendered, digest_of, render
 
 log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> object: ...
 
 
 @dataclass
@@ -54,6 +54,8 @@ def why_not_send(message: OutboxMessage, now: datetime) -> str | None:
     of a request that was decided or has started meanwhile. Everything else is
     sent even when late.
     """
+    if message.kind == kinds.INVITATION:
+        return _invitation_obsolete(message)
     if message.kind not in kinds.ABOUT_UPCOMING:
         return None
     booking = message.booking
@@ -64,6 +66,21 @@ def why_not_send(message: OutboxMessage, now: datetime) -> str | None:
         return f"booking {booking.status.value}"
     if booking.start_at <= now:
         return f"too late: the booking started at {booking.start_at.isoformat()}"
+    return None
+
+
+def _invitation_obsolete(message: OutboxMessage) -> str | None:
+    """An occurrence's own invitation is only worth sending while it stands:
+    its cancellation mail carries the CANCEL, and a person who turned
+    invitations off meanwhile gets none."""
+    booking = message.booking
+    if booking is None:
+        return "booking deleted"
+    if booking.status != BookingStatus.APPROVED:
+        return f"booking {booking.status.value}"
+    user = message.user
+    if user is not None and not user.calendar_invitations:
+        return "calendar invitations turned off"
     return None
 
 
@@ -137,19 +154,7 @@ def _send_one(
         return
     smtp_id = message_id_for(message.id, digest_of(message.dedupe_key), domain)
     try:
-        rendered = render(session, message)
-        email = build_email(
-            sender=sender,
-            recipient=message.recipient,
-            recipient_name=rendered.recipient_name,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            message_id=smtp_id,
-            language=message.language,
-            kind=message.kind,
-            attachments=rendered.attachments,
-        )
+        email = _email(message, render(session, message), sender, smtp_id)
         session.commit()
         mailer.send(email)
     except Exception as exc:  # noqa: BLE001 - any failure is retried, then shown to admins
@@ -171,6 +176,22 @@ def _send_one(
     report.sent.append(message_id)
 
 
+def _email(message: OutboxMessage, rendered: Rendered, sender: str, smtp_id: str) -> EmailMessage:
+    return build_email(
+        sender=sender,
+        recipient=message.recipient,
+        recipient_name=rendered.recipient_name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        message_id=smtp_id,
+        language=message.language,
+        kind=message.kind,
+        attachments=rendered.attachments,
+        calendar=rendered.calendar,
+    )
+
+
 def _outcome(row: OutboxMessage | None, status: OutboxStatus | None) -> str:
     """How a failed try ends, for the log line: the next try or the failed state."""
     if row is None or status is None:
@@ -183,20 +204,21 @@ def _outcome(row: OutboxMessage | None, status: OutboxStatus | None) -> str:
 def deliver_due(
     now: datetime, *, batch: int = 20, token: str | None = None
 ) -> SendReport:
-    """Send what is due with the app's SMTP settings (needs an app context)."""
+    """Send what is due with the app's mail settings (needs an app context):
+    over SMTP, or into the development mailbox (``MAIL_BACKEND``)."""
     from flask import current_app
 
     from booking.extensions import db
-    from booking.notifications.mailer import SmtpMailer, SmtpSettings
+    from booking.notifications.mailer import Transport
 
-    settings = SmtpSettings.from_config(current_app.config)
-    with SmtpMailer(settings) as mailer:
+    transport = Transport.from_config(current_app.config)
+    with transport.open() as mailer:
         return send_due(
             db.session(),
             now,
             mailer,
-            sender=settings.mail_from,
-            domain=settings.domain,
+            sender=transport.smtp.mail_from,
+            domain=transport.smtp.domain,
             batch=batch,
             max_attempts=int(current_app.config.get("OUTBOX_MAX_ATTEMPTS", outbox.MAX_ATTEMPTS)),
             token=token,

@@ -15,6 +15,7 @@ from booking.models import Booking, BookingStatus, Center, OutboxMessage, Room
 from booking.notifications import kinds
 from booking.notifications.events import center_staff
 from booking.notifications.outbox import enqueue
+from booking.services import deletion
 
 DIGEST_AT = time(7, 30)
 ESCALATION_WINDOW = timedelta(hours=48)
@@ -68,13 +69,16 @@ def build_daily_digests(
     if timezone is not None:
         query = query.where(Center.timezone == timezone)
     messages: list[OutboxMessage] = []
+    # KVKK deletion requests belong to no center: every digest says how many wait.
+    waiting, overdue = deletion.open_counts(session, now)
     for center in session.scalars(query).all():
         lists = digest_lists(session, center, now)
-        if not any(lists.values()):
+        if not any(lists.values()) and not overdue:
             continue
         day = now.astimezone(center.tz).date()
         key_time = datetime.combine(day, DIGEST_AT, center.tz)
-        context = {"center_id": center.id, "date": day.isoformat(), **lists}
+        context = {"center_id": center.id, "date": day.isoformat(), **lists,
+                   "deletions_open": waiting, "deletions_overdue": overdue}
         for user in [u for u in center.staff if u.is_active and u.is_staff]:
             messages.append(enqueue(session, kind=kinds.DIGEST, recipient=user, due_at=now,
                                     context=context, key_time=key_time))

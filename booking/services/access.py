@@ -1,12 +1,78 @@
-"""Who may see and do what. An object the actor may not see is NotFound."""
+"""Who may see and do what. An object the actor may not see is NotFound.
+
+The web pages and the API ask these functions, so a rule such as "admins see
+inactive rooms" or "a booking that has started can no longer be changed" holds
+the same on both.
+"""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from booking.models import Booking, Role, Room, User
+from booking.i18n.text import turkish_sort_key
+from booking.models import Booking, BookingStatus, Center, Role, Room, User
 from booking.services.errors import NotAllowed, NotFound
+
+CHANGEABLE = (BookingStatus.PENDING, BookingStatus.APPROVED)
+
+
+def sees_inactive(actor: User | None) -> bool:
+    """Admins see centers and rooms that are switched off; everyone else does not."""
+    return actor is not None and actor.role == Role.ADMIN
+
+
+def visible_centers(actor: User | None) -> Select:
+    """A ``select(Center)`` of the centers the actor may see."""
+    query = select(Center)
+    return query if sees_inactive(actor) else query.where(Center.is_active.is_(True))
+
+
+def visible_rooms(actor: User | None) -> Select:
+    """A ``select(Room)`` (joined to its center) of the rooms the actor may see."""
+    query = select(Room).join(Room.center)
+    if sees_inactive(actor):
+        return query
+    return query.where(Room.is_active.is_(True), Center.is_active.is_(True))
+
+
+def visible_center(session: Session, actor: User | None, center_id: int) -> Center:
+    center = session.get(Center, center_id)
+    if center is None or not (center.is_active or sees_inactive(actor)):
+        raise NotFound(_l("Merkez bulunamadı."))
+    return center
+
+
+def visible_room(session: Session, actor: User | None, room_id: int) -> Room:
+    room = session.get(Room, room_id)
+    if room is None or not ((room.is_active and room.center.is_active) or sees_inactive(actor)):
+        raise NotFound(_l("Salon bulunamadı."))
+    return room
+
+
+def may_book(actor: User | None) -> bool:
+    """Members request rooms for their organisation; staff and admins book directly."""
+    return actor is not None and actor.role in (Role.MEMBER, Role.STAFF, Role.ADMIN)
+
+
+def bookable_rooms(session: Session, actor: User | None) -> list[Room]:
+    """Active rooms the actor may book, by center and room name in Turkish order:
+    every room for members and admins, the rooms of their centers for staff."""
+    if not may_book(actor):
+        return []
+    query = (select(Room).join(Room.center)
+             .where(Room.is_active.is_(True), Center.is_active.is_(True)))
+    if actor is not None and actor.role == Role.STAFF:
+        query = query.where(Room.center_id.in_(actor.center_ids or [-1]))
+    return sorted(session.scalars(query),
+                  key=lambda r: (turkish_sort_key(r.center.name), turkish_sort_key(r.name)))
+
+
+def is_changeable(booking: Booking, now: datetime) -> bool:
+    """A pending or approved booking that has not started can still be changed."""
+    return booking.status in CHANGEABLE and booking.start_at > now
 
 
 def manages_center(actor: User | None, center_id: int) -> bool:
@@ -14,6 +80,12 @@ def manages_center(actor: User | None, center_id: int) -> bool:
     if actor is None:
         return False
     return actor.role == Role.ADMIN or (actor.role == Role.STAFF and center_id in actor.center_ids)
+
+
+def overrides_rules(actor: User | None, center_id: int) -> bool:
+    """Staff book outside the opening hours and the advance window in the
+    centers they manage, admins in every center; nobody else does."""
+    return manages_center(actor, center_id)
 
 
 def owns(actor: User | None, booking: Booking) -> bool:

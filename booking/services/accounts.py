@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
@@ -11,21 +12,22 @@ from sqlalchemy import CursorResult, ScalarResult, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from booking.i18n.text import turkish_casefold
+from booking.i18n.text import one_line, turkish_casefold
 from booking.models import (
     Center,
     Organization,
     OrganizationKind,
     Role,
     User,
-    new_session_nonce,
     utcnow,
 )
 from booking.notifications import events as notify
-from booking.services import audit
+from booking.services import audit, privacy_notice, sessions
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
 MIN_PASSWORD_LENGTH = 8
+# Longer is refused before any hashing: a megabyte "password" costs seconds of CPU.
+MAX_PASSWORD_LENGTH = 1024
 ORGANIZATION_NAME_TAKEN = _l("Bu adla kayıtlı bir kuruluş var.")
 EMAIL_TAKEN = _l("Bu e-posta adresiyle bir hesap zaten var.")
 # A hash to compare against when the e-mail is unknown, so timing does not tell.
@@ -47,11 +49,16 @@ def check_email(field_name: str, email: str, errors: list[FieldError]) -> str:
     return email
 
 
+LONG_PASSWORD = _l("Parola en fazla %(n)d karakter olabilir.", n=MAX_PASSWORD_LENGTH)
+
+
 def check_password(field_name: str, password: str, errors: list[FieldError]) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors.append(
             FieldError(field_name, _l("Parola en az %(n)d karakter olmalı.", n=MIN_PASSWORD_LENGTH))
         )
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        errors.append(FieldError(field_name, LONG_PASSWORD))
 
 
 def hash_password(password: str) -> str:
@@ -64,6 +71,8 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
+    if len(password or "") > MAX_PASSWORD_LENGTH:
+        return None  # never hashed: no password is that long
     user = find_user_by_email(session, email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
@@ -91,7 +100,7 @@ def create_user(
     errors: list[FieldError] = []
     email = check_email("email", email, errors)
     check_password("password", password, errors)
-    name = (name or "").strip()
+    name = one_line(name)
     if not name:
         errors.append(FieldError("name", _l("Ad gerekli.")))
     try:
@@ -132,15 +141,43 @@ def create_user(
     return user
 
 
-def change_password(session: Session, user: User, new_password: str) -> None:
-    """Set a new password and end every other session of the user."""
+def change_password(session: Session, user: User, new_password: str,
+                    now: datetime | None = None, *, keep: str | None = None,
+                    why: str = "password_change") -> None:
+    """Set a new password, end every session of the user but ``keep`` (the
+    browser that changed it, if any) and revoke their API tokens and personal
+    calendar links: whoever knew the old password loses what it gave them."""
     errors: list[FieldError] = []
     check_password("password", new_password, errors)
     if errors:
         raise RuleViolation(errors)
     user.password_hash = hash_password(new_password)
-    user.session_nonce = new_session_nonce()
     audit.record(session, user, "user", user.id, "password_change")
+    sessions.end_everything(session, user, now or utcnow(), keep=keep, why=why)
+
+
+def set_calendar_invitations(session: Session, actor: User, enabled: bool,
+                             now: datetime) -> User:
+    """The actor's own choice whether booking e-mails carry calendar
+    invitations (iTIP); the plain .ics attachment comes either way."""
+    enabled = bool(enabled)
+    if actor.calendar_invitations != enabled:
+        actor.calendar_invitations = enabled
+        audit.record(session, actor, "user", actor.id, "calendar_invitations",
+                     details={"enabled": enabled}, at=now)
+    return actor
+
+
+class AddressTaken(RuleViolation):
+    """A registration names an address that already has an account. The
+    entry points do not say so (that would tell anyone which addresses have
+    an account): they answer as for a new registration and mail the owner.
+    ``others`` are the registration's other broken rules, which they show."""
+
+    def __init__(self, email: str, others: list[FieldError]) -> None:
+        super().__init__([*others, FieldError("user.email", EMAIL_TAKEN)])
+        self.email = email
+        self.others = others
 
 
 @dataclass
@@ -151,12 +188,6 @@ class Registration:
 
 # A staff member without a center could do nothing at all.
 STAFF_NEED_A_CENTER = _l("Merkez görevlisi en az bir merkeze bağlı olmalı.")
-
-
-def one_line(text: str | None) -> str:
-    """A name as people mean it: no leading, trailing or doubled spaces (two
-    organisations differing only in spacing look the same on every page)."""
-    return " ".join((text or "").split())
 
 
 def organization_name_taken(session: Session, name: str, except_id: int | None = None) -> bool:
@@ -189,6 +220,15 @@ def check_registry_number(session: Session, field_name: str, number: str | None,
     return number
 
 
+def _checked_organization_name(session: Session, name: str, errors: list[FieldError]) -> str:
+    name = one_line(name)
+    if not name:
+        errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
+    elif organization_name_taken(session, name):
+        errors.append(FieldError("organization.name", ORGANIZATION_NAME_TAKEN))
+    return name
+
+
 def register_organization(
     session: Session,
     *,
@@ -201,14 +241,17 @@ def register_organization(
     phone: str | None = None,
     registry_number: str | None = None,
     language: str = "tr",
+    notice_version: int | None = None,
+    now: datetime | None = None,
 ) -> Registration:
-    """An NGO signs up: the organisation starts unverified, with its first member."""
+    """An NGO signs up: the organisation starts unverified, with its first
+    member, whose address is unconfirmed until they open the mailed link.
+
+    An address that already has an account is AddressTaken (a RuleViolation on
+    ``user.email``), after the same work as a registration, password hashing
+    included, so that the time taken does not tell either."""
     errors: list[FieldError] = []
-    org_name = one_line(org_name)
-    if not org_name:
-        errors.append(FieldError("organization.name", _l("Kuruluş adı gerekli.")))
-    elif organization_name_taken(session, org_name):
-        errors.append(FieldError("organization.name", ORGANIZATION_NAME_TAKEN))
+    org_name = _checked_organization_name(session, org_name, errors)
     try:
         org_kind = OrganizationKind(kind)
     except ValueError:
@@ -219,37 +262,47 @@ def register_organization(
                                             registry_number, errors)
     user_email = check_email("user.email", user_email, errors)
     check_password("user.password", password, errors)
-    if not (user_name or "").strip():
+    notice = privacy_notice.required_version(session, notice_version, errors)
+    user_name = one_line(user_name)
+    if not user_name:
         errors.append(FieldError("user.name", _l("Ad gerekli.")))
-    if find_user_by_email(session, user_email) is not None:
-        errors.append(FieldError("user.email", EMAIL_TAKEN))
+    owner = find_user_by_email(session, user_email) if user_email else None
+    if owner is not None:
+        hash_password(password)  # the work a registration does, so no answer is quicker
+        raise AddressTaken(user_email, errors)
     if errors:
         raise RuleViolation(errors)
-    organization = Organization(
-        name=org_name,
-        kind=org_kind,
-        email=org_email,
-        phone=(phone or "").strip() or None,
-        registry_number=registry_number,
-        is_verified=False,
-    )
+    organization, user = _insert_registration(
+        session, Organization(name=org_name, kind=org_kind, email=org_email,
+                              phone=(phone or "").strip() or None,
+                              registry_number=registry_number, is_verified=False),
+        user_email, user_name, password, language)
+    if notice is not None:
+        privacy_notice.acknowledge(session, user, notice.version, now or utcnow())
+    audit.record(session, user, "organization", organization.id, "register")
+    return Registration(organization, user)
+
+
+def _insert_registration(session: Session, organization: Organization, email: str, name: str,
+                         password: str, language: str) -> tuple[Organization, User]:
+    """The organisation and its first member, written; a name or an address
+    that another request took meanwhile is the same error as one taken before."""
     session.add(organization)
     with claiming({"uq_organizations_name": FieldError("organization.name",
                                                        ORGANIZATION_NAME_TAKEN)}):
         session.flush()
-    user = User(
-        email=user_email,
-        name=user_name.strip(),
-        password_hash=hash_password(password),
-        role=Role.MEMBER,
-        organization=organization,
-        language=language if language in ("tr", "en") else "tr",
-    )
+    user = User(email=email, name=name, password_hash=hash_password(password), role=Role.MEMBER,
+                organization=organization, language=language if language in ("tr", "en") else "tr")
     session.add(user)
-    with claiming({"uq_users_email": FieldError("user.email", EMAIL_TAKEN)}):
-        session.flush()
-    audit.record(session, user, "organization", organization.id, "register")
-    return Registration(organization, user)
+    try:
+        with claiming({"uq_users_email": FieldError("user.email", EMAIL_TAKEN)}):
+            session.flush()
+    except RuleViolation:
+        raise AddressTaken(email, []) from None
+    # Unconfirmed until the mailed link is opened (None would take the column's
+    # default, "confirmed now", at the INSERT: set after it).
+    user.email_confirmed_at = None
+    return organization, user
 
 
 def verify_organization(session: Session, actor: User, organization_id: int) -> Organization:

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.models import Booking, Center, Closure, Room, User
+from booking.services.access import overrides_rules, visible_room
+from booking.services.closures import closure_reason
 from booking.services.conflicts import (
     approved_blocks,
     approved_spans,
@@ -29,7 +31,9 @@ class Busy:
     end: datetime
     kind: str  # "booking", "buffer" or "closure"
     booking: Booking | None = None
+    # A closure's reason in the reader's language (services.closures.closure_reason).
     reason: str | None = None
+    closure: Closure | None = None
 
 
 @dataclass
@@ -47,7 +51,7 @@ def check_range(start: datetime, end: datetime, field: str = "to") -> None:
                                              n=MAX_RANGE.days))
 
 
-def _opening_windows(room: Room, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def opening_windows(room: Room, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """The room's opening hours, day by day in its center's zone, cut to [start, end)."""
     tz = room.center.tz
     day: date = start.astimezone(tz).date()
@@ -63,7 +67,7 @@ def _opening_windows(room: Room, start: datetime, end: datetime) -> list[tuple[d
     return windows
 
 
-def _subtract(windows: list[tuple[datetime, datetime]],
+def subtract(windows: list[tuple[datetime, datetime]],
               taken: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     """The parts of ``windows`` (ordered, disjoint) that no ``taken`` interval covers.
 
@@ -91,14 +95,14 @@ def _subtract(windows: list[tuple[datetime, datetime]],
 
 
 def room_availability(
-    session: Session, room_id: int, start: datetime, end: datetime, now: datetime
+    session: Session, room_id: int, start: datetime, end: datetime, now: datetime,
+    actor: User | None = None,
 ) -> RoomAvailability:
     """Busy intervals (approved bookings, their buffers, closures) and the free
     intervals within opening hours in which a booking could be placed whole:
-    a free interval ends a buffer's length before the next booking starts."""
-    room = session.get(Room, room_id)
-    if room is None or not room.is_active:
-        raise NotFound(_l("Salon bulunamadı."))
+    a free interval ends a buffer's length before the next booking starts.
+    A room the actor may not see (``access.visible_room``) is NotFound."""
+    room = visible_room(session, actor, room_id)
     check_range(start, end)
     buffer = timedelta(minutes=room.buffer_minutes)
     blocks = [(b.start_at, b.end_at, b.block_end, b)
@@ -157,13 +161,14 @@ def _room_result(
             busy.append(Busy(block_stop, block_end, "buffer", booking=booking))
         taken.append((block_start - buffer, block_end))
     for closure in closures:
-        busy.append(Busy(closure.start_at, closure.end_at, "closure", reason=closure.reason))
+        busy.append(Busy(closure.start_at, closure.end_at, "closure",
+                         reason=closure_reason(closure), closure=closure))
         taken.append((closure.start_at, closure.end_at))
     busy = [b for b in busy if b.end > start and b.start < end]
     busy.sort(key=lambda b: (b.start, b.end))
     free_from = max(start, now)
-    windows = _opening_windows(room, free_from, end) if free_from < end else []
-    return RoomAvailability(room, busy, _subtract(windows, taken))
+    windows = opening_windows(room, free_from, end) if free_from < end else []
+    return RoomAvailability(room, busy, subtract(windows, taken))
 
 
 def free_rooms(
@@ -182,7 +187,7 @@ def free_rooms(
     check_range(start, end, field="end")
     if attendees < 1:
         raise RuleViolation.single("attendees", _l("Katılımcı sayısı en az 1 olmalı."))
-    override = bool(actor is not None and actor.is_staff)
+    override = overrides_rules(actor, center_id)
     rooms = session.scalars(
         select(Room)
         .where(Room.center_id == center_id, Room.is_active.is_(True), Room.capacity >= attendees)

@@ -37,6 +37,7 @@ from booking.services.errors import (
     InvalidTransition,
     RuleViolation,
 )
+from booking.services.intervals import ConflictKind
 
 MAX_REASON = 2000
 
@@ -51,7 +52,7 @@ def parse_enum(value: Any, enum_cls: type[Enum], field_name: str, errors: list[F
 
 
 def conflict_message(conflicts: list[Interval]) -> Any:
-    if any(c.kind == "closure" for c in conflicts):
+    if any(c.kind == ConflictKind.CLOSURE for c in conflicts):
         return _l("Salon bu zaman aralığında kapalı.")
     return _l("Bu zaman aralığında salon dolu.")
 

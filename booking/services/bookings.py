@@ -1,4 +1,5 @@
-"""Create, change, approve, reject and cancel bookings (series: series.py; attendance: attendance.py).
+"""Create, approve, reject and cancel bookings (changes: booking_changes.py;
+series: series.py; attendance: attendance.py).
 
 These are the only functions that change bookings. Each one checks the
 actor's rights and the rules of SPEC §2, changes the rows, writes the audit
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from booking.database import lock_rooms
+from booking.i18n.text import one_line
 from booking.models import (
     Booking,
     BookingKind,
@@ -28,13 +30,14 @@ from booking.models import (
     User,
 )
 from booking.notifications import events as notify
-from booking.services import audit
+from booking.services import audit, quotas
 from booking.services.access import (
     get_visible_booking,
     manages_center,
     require_center_staff,
     require_owner_or_staff,
 )
+from booking.services.booking_changes import BookingChanges, change_booking
 from booking.services.booking_steps import (
     clean_reason,
     conflict_message,
@@ -49,16 +52,14 @@ from booking.services.booking_steps import (
     set_status,
 )
 from booking.services.conflicts import find_conflicts
-from booking.services.errors import (
-    FieldError,
-    Interval,
-    InvalidTransition,
-    NotAllowed,
-    RuleViolation,
-    SkippedOccurrence,
-)
+from booking.services.errors import FieldError, InvalidTransition, NotAllowed, RuleViolation
+from booking.services.intervals import ConflictKind, Interval, SkippedOccurrence
 from booking.services.recurrence import Recurrence, expand
-from booking.services.rules import check_request_fields, check_times
+from booking.services.rules import check_request_fields, check_times, message_day
+from booking.services.waitlist_offers import offer_freed_booking
+
+__all__ = ["BookingChanges", "BookingRequest", "CreateResult", "approve_booking", "cancel_booking",
+           "cancel_loaded", "change_booking", "create_booking", "reject_booking"]
 
 ALREADY_REQUESTED = _l("Kuruluşunuzun bu salon ve saat için bekleyen bir talebi zaten var.")
 
@@ -79,6 +80,8 @@ class BookingRequest:
     organization_id: int | None = None
     recurrence: Recurrence | None = None
     skip_conflicts: bool = False
+    # Staff and admins booking past an organisation's quota say why (quotas.py).
+    quota_reason: str | None = None
 
 
 @dataclass
@@ -86,21 +89,6 @@ class CreateResult:
     bookings: list[Booking]
     series: BookingSeries | None = None
     skipped: list[SkippedOccurrence] = field(default_factory=list)
-
-
-@dataclass
-class BookingChanges:
-    """Fields to change; None leaves a field as it is."""
-
-    title: str | None = None
-    description: str | None = None
-    kind: BookingKind | str | None = None
-    category: Category | str | None = None
-    is_public: bool | None = None
-    expected_attendees: int | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    room_id: int | None = None
 
 
 # --- create ----------------------------------------------------------------
@@ -149,11 +137,11 @@ def _sort_occurrences(session: Session, room: Room, request: BookingRequest,
     tz = room.center.tz
     sorted_ = _Sorted()
     for start, end in occurrences:
-        day = start.astimezone(tz).strftime("%d.%m.%Y")
+        day = message_day(start.astimezone(tz))
         problems = check_times(room, start, end, now, override=override)
         found = [] if problems else find_conflicts(session, room, start, end, twin_of=twin_of)
-        twins = [interval for interval in found if interval.kind == "twin"]
-        found = [interval for interval in found if interval.kind != "twin"]
+        twins = [interval for interval in found if interval.kind == ConflictKind.TWIN]
+        found = [interval for interval in found if interval.kind != ConflictKind.TWIN]
         if twins and not found:
             problems = [FieldError("start", ALREADY_REQUESTED)]
         if problems:
@@ -192,7 +180,7 @@ def _new_series(room: Room, organization: Organization | None, actor: User,
         room_id=room.id,
         organization_id=organization.id if organization else None,
         created_by_id=actor.id,
-        title=request.title.strip(),
+        title=one_line(request.title),
         rrule=recurrence.as_rrule_text(local_start),
         dtstart_local=local_start.isoformat(timespec="minutes"),
         created_at=now,
@@ -217,6 +205,9 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     sorted_ = _sort_occurrences(session, room, request, occurrences, override=actor.is_staff,
                                 twin_of=twin_of, now=now)
     _refuse_what_cannot_be_booked(session, room, request, sorted_, len(occurrences), now)
+    override = quotas.check(session, actor, organization, room, sorted_.accepted,
+                            pending=status == BookingStatus.PENDING, now=now,
+                            override_reason=request.quota_reason)
 
     series = None
     if request.recurrence is not None:
@@ -225,7 +216,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     bookings = [
         Booking(
             room=room, organization=organization, created_by=actor, series=series,
-            title=request.title.strip(),
+            title=one_line(request.title),
             description=(request.description or "").strip() or None,
             kind=kind, category=category, start_at=start, end_at=end,
             block_end=end + timedelta(minutes=room.buffer_minutes),
@@ -241,6 +232,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
         audit.record(session, actor, "booking", booking.id, "create", booking_id=booking.id,
                      to_status=status.value, at=now,
                      details={"series_id": series.id} if series else None)
+    quotas.record_override(session, actor, [booking.id for booking in bookings], override, now)
     notify.on_booking_created(session, bookings, now, inserted_now=True)
     if status == BookingStatus.APPROVED:
         for booking in bookings:
@@ -265,6 +257,9 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     booking = get_visible_booking(session, actor, booking_id)
     require_center_staff(actor, booking)
     hold(session, booking)
+    if booking.status == BookingStatus.OFFERED:  # its organisation accepts it (waitlist.py)
+        raise InvalidTransition(_l("Bir bekleme listesi teklifini kuruluşu kabul eder; "
+                                   "görevliler onaylamaz."))
     ensure_transition(booking, BookingStatus.APPROVED)
     if booking.start_at < now:
         raise RuleViolation.single("start", _l("Başlangıç zamanı geçmiş bir talep onaylanamaz."))
@@ -296,6 +291,7 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
                  from_status=previous.value, to_status=booking.status.value, reason=cleaned,
                  at=now)
     notify.on_status_changed(session, booking, previous, now)
+    offer_freed_booking(session, booking, now)
     return booking
 
 
@@ -314,6 +310,7 @@ def cancel_loaded(session: Session, actor: User, booking: Booking, reason: str |
     audit.record(session, actor, "booking", booking.id, "cancel", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, reason=reason, at=now)
     notify.on_status_changed(session, booking, previous, now)
+    offer_freed_booking(session, booking, now)  # the waitlist may take the freed time
     return booking
 
 
@@ -323,97 +320,3 @@ def cancel_booking(session: Session, actor: User, booking_id: int, reason: str |
     booking = get_visible_booking(session, actor, booking_id)
     require_owner_or_staff(actor, booking)
     return cancel_loaded(session, actor, booking, clean_reason(reason, required=False), now)
-
-
-# --- change ----------------------------------------------------------------
-
-
-def change_booking(session: Session, actor: User, booking_id: int, changes: BookingChanges,
-                   now: datetime) -> Booking:
-    """Change a pending or approved booking that has not started. A new time or
-    room on a room that needs approval sends a member's booking back to pending;
-    a pending request moved to a room that needs none is approved, as a new
-    request there would be."""
-    booking = get_visible_booking(session, actor, booking_id)
-    require_owner_or_staff(actor, booking)
-    new_room = None
-    if changes.room_id is not None and changes.room_id != booking.room_id:
-        new_room = session.get(Room, changes.room_id)
-        if new_room is None:
-            raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
-        if actor.role == Role.STAFF and not manages_center(actor, new_room.center_id):
-            raise NotAllowed(_l("Yalnızca görevli olduğunuz merkezlerin salonlarını seçebilirsiniz."))
-    hold(session, booking, *([new_room.id] if new_room is not None else []))
-    if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
-        raise InvalidTransition(_l("Yalnızca bekleyen ya da onaylı rezervasyonlar değiştirilebilir."))
-    if booking.start_at <= now:
-        raise RuleViolation.single("start", _l("Başlamış bir rezervasyon değiştirilemez."))
-
-    errors: list[FieldError] = []
-    room = new_room if new_room is not None and new_room.id != booking.room_id else booking.room
-    start = changes.start or booking.start_at
-    end = changes.end or booking.end_at
-    moved = (start, end, room.id) != (booking.start_at, booking.end_at, booking.room_id)
-    title = changes.title if changes.title is not None else booking.title
-    attendees = changes.expected_attendees if changes.expected_attendees is not None \
-        else booking.expected_attendees
-    kind = parse_enum(changes.kind, BookingKind, "kind", errors) if changes.kind is not None else booking.kind
-    category = parse_enum(changes.category, Category, "category", errors) \
-        if changes.category is not None else booking.category
-    errors += check_request_fields(room, title, attendees, booking.organization, actor)
-    if moved:
-        errors += check_times(room, start, end, now, override=actor.is_staff)
-    if errors:
-        raise RuleViolation(errors)
-
-    status = booking.status
-    if moved and status == BookingStatus.APPROVED and room.requires_approval and not actor.is_staff:
-        status = BookingStatus.PENDING
-    elif moved and status == BookingStatus.PENDING and not room.requires_approval:
-        status = BookingStatus.APPROVED  # as a new request for that room would be
-    if moved:
-        conflicts = find_conflicts(session, room, start, end, [booking.id])
-        if conflicts:
-            raise_conflict(session, room, start, end, attendees, now, conflicts, [booking.id])
-
-    before = {
-        "title": booking.title, "start": booking.start_at.isoformat(),
-        "end": booking.end_at.isoformat(), "room_id": booking.room_id,
-        "expected_attendees": booking.expected_attendees,
-    }
-    booking.title = title.strip()
-    if changes.description is not None:
-        booking.description = changes.description.strip() or None
-    if changes.is_public is not None:
-        booking.is_public = bool(changes.is_public)
-    booking.kind, booking.category, booking.expected_attendees = kind, category, attendees
-    previous = booking.status
-    if moved:
-        booking.room = room
-        booking.room_id = room.id
-        booking.start_at, booking.end_at = start, end
-        booking.block_end = end + timedelta(minutes=room.buffer_minutes)
-        booking.sequence += 1
-        if status != previous:
-            booking.status = status
-            booking.status_reason = None
-    booking.updated_at = now
-    flush_or_conflict(session, room, start, end, attendees, now, [booking.id])
-    after = {
-        "title": booking.title, "start": booking.start_at.isoformat(),
-        "end": booking.end_at.isoformat(), "room_id": booking.room_id,
-        "expected_attendees": booking.expected_attendees,
-    }
-    changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
-    audit.record(session, actor, "booking", booking.id, "change", booking_id=booking.id,
-                 from_status=previous.value, to_status=booking.status.value,
-                 details=changed or None, at=now)
-    if moved:
-        notify.on_booking_moved(session, booking, now)
-        if booking.status == BookingStatus.PENDING and previous == BookingStatus.APPROVED:
-            notify.on_booking_created(session, [booking], now)
-        if booking.status == BookingStatus.APPROVED and previous == BookingStatus.PENDING:
-            notify.on_status_changed(session, booking, previous, now)
-        if booking.status == BookingStatus.APPROVED:
-            reject_overlapping_pending(session, booking, actor, now)
-    return booking

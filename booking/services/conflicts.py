@@ -1,5 +1,8 @@
-"""Overlap detection against approved bookings and closures, and suggestions
-of the nearest free slots when a request collides."""
+"""Overlap detection against the bookings that hold time (approved ones and
+waitlist offers) and closures, and suggestions of the nearest free slots when
+a request collides. "Approved" in the names below means holding time: an
+offer (status ``offered``) is busy everywhere an approved booking is, as the
+database's no-overlap guard counts it too (migration 0011)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -11,6 +14,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Select,
+    and_,
     bindparam,
     literal_column,
     null,
@@ -22,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from booking.models import Booking, BookingStatus, Closure, Room
 from booking.models.places import MAX_BUFFER_MINUTES, MAX_DURATION_MINUTES
-from booking.services.errors import Interval, Suggestion
+from booking.services.intervals import ConflictKind, Interval, Suggestion
 from booking.services.rules import check_times
 
 # No block is longer than this, so a block meeting [start, end) starts after
@@ -34,12 +38,20 @@ MAX_SAME_ROOM = 3
 MAX_OTHER_ROOMS = 5
 
 
+def is_held() -> ColumnElement[bool]:
+    """``bookings.status IN ('approved', 'offered')`` with the values written
+    into the SQL exactly as the predicate of the partial index
+    ix_bookings_approved_room_period (models.HELD_ONLY), so the planner can
+    prove the index applies (a bound parameter hides the values from SQLite
+    and from PostgreSQL's generic plans; SQLite also needs the same terms)."""
+    return Booking.status.in_([literal_column("'approved'"), literal_column("'offered'")])
+
+
 def is_approved() -> ColumnElement[bool]:
-    """``bookings.status = 'approved'`` with the value written into the SQL, so
-    the planner can prove the partial index ix_bookings_approved_room_period
-    applies (a bound parameter hides the value from SQLite and from
-    PostgreSQL's generic plans)."""
-    return Booking.status == literal_column("'approved'")
+    """Approved bookings only, as the partial index can answer it: the index's
+    own predicate (``is_held``) and ``status = 'approved'`` on its status
+    column (the yearly report: offers are not meetings)."""
+    return and_(is_held(), Booking.status == literal_column("'approved'"))
 
 
 def blocks_meet(start: datetime, block_end: datetime,
@@ -75,7 +87,7 @@ def approved_blocks_meeting(start: Any, end: Any, lower: Any = None) -> tuple[Co
     range on start_at, bounded below by the longest possible block (``lower``,
     by default ``start - MAX_BLOCK_SPAN``; a bound parameter's caller passes it)."""
     return (
-        is_approved(),
+        is_held(),
         Booking.start_at < end,
         Booking.start_at > (start - MAX_BLOCK_SPAN if lower is None else lower),
         Booking.block_end > start,
@@ -224,7 +236,7 @@ def find_conflicts(
     ]
 
 
-KINDS = {0: "booking", 1: "closure", 2: "twin"}
+KINDS = {0: ConflictKind.BOOKING, 1: ConflictKind.CLOSURE, 2: ConflictKind.TWIN}
 
 
 class _RoomCalendar:
@@ -240,7 +252,7 @@ class _RoomCalendar:
 
     def is_free(self, start: datetime, end: datetime) -> bool:
         block_end = end + timedelta(minutes=self.room.buffer_minutes)
-        if any(s < block_end and start < e for s, e in self.blocks):
+        if any(blocks_meet(start, block_end, s, e) for s, e in self.blocks):
             return False
         return not any(s < end and start < e for s, e in self.closures)
 

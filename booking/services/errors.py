@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from booking.database import unique_constraint
+from booking.services.intervals import ConflictKind, Interval, SkippedOccurrence, Suggestion
+
+# The value types live in intervals.py; these names stay importable from here.
+__all__ = ["BookingConflict", "ConflictKind", "DomainError", "FieldError", "Interval",
+           "InvalidTransition", "NotAllowed", "NotFound", "RuleViolation", "SkippedOccurrence",
+           "Suggestion", "claiming", "first_message"]
 
 
 class DomainError(Exception):
@@ -49,22 +54,6 @@ class RuleViolation(DomainError):
         return cls([FieldError(field_name, message)])
 
 
-@dataclass
-class Interval:
-    start: datetime
-    end: datetime
-    booking_id: int | None = None
-    room_id: int | None = None
-    kind: str = "booking"  # "booking", "closure", or "twin" (find_conflicts' twin_of)
-
-
-@dataclass
-class Suggestion:
-    room_id: int
-    start: datetime
-    end: datetime
-
-
 class BookingConflict(DomainError):
     """The interval collides with an approved booking or a closure."""
 
@@ -83,12 +72,11 @@ class InvalidTransition(DomainError):
     """The booking's status may not move this way (SPEC §2)."""
 
 
-@dataclass
-class SkippedOccurrence:
-    start: datetime
-    end: datetime
-    reason: Any = ""
-    conflicts: list[Interval] = field(default_factory=list)
+def first_message(exc: DomainError) -> Any:
+    """The one message a button's answer shows: a broken rule's own, else the error's."""
+    if isinstance(exc, RuleViolation) and exc.errors:
+        return exc.errors[0].message
+    return exc.message
 
 
 @contextmanager

@@ -1,7 +1,15 @@
 """The secret links of private calendar feeds: issued, looked up and revoked.
 
-A member's organisation or a staff member has one live token at a time; a new
-one revokes the old. Only the token's SHA-256 hash is stored (hashing.py).
+Every signed-in person has at most one live **personal** link (a row with
+``user_id`` and no ``organization_id``): a member's shows their organisation's
+bookings, a staff member's their centers, an admin's every center (what it
+shows is decided when it is fetched, in feeds.token_scope). Issuing a new one
+revokes only that person's previous link, never a colleague's.
+
+The older **organisation** links (``organization_id`` set, shared by every
+member) are no longer issued; those that exist keep working until a member of
+the organisation, staff or an admin revokes them. Only a token's SHA-256 hash
+is stored (hashing.py).
 """
 from __future__ import annotations
 
@@ -13,18 +21,10 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from booking.database import reads_under_lock
-from booking.models import (
-    BookingStatus,
-    FeedToken,
-    Organization,
-    User,
-)
+from booking.models import FeedToken, Organization, User
 from booking.services import audit
 from booking.services.errors import NotAllowed, NotFound
 from booking.services.hashing import hash_secret, new_secret
-
-PUBLIC_STATUSES = (BookingStatus.APPROVED, BookingStatus.CANCELLED)
-PRIVATE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,11 @@ def _check_owner(
     actor: User,
     organization_id: int | None,
     user_id: int | None,
-    *,
-    issuing: bool = False,
 ) -> None:
-    """Members: their organisation's token; staff and admins: any organisation's.
-    Staff: their own staff token; admins: anyone's. An owner the actor may not
-    see is NotFound (a 404, not a 403, as everywhere)."""
+    """An organisation's link: its members, staff and admins. A personal link:
+    its person only (an admin stops someone else's by deactivating the account
+    or resetting its password). An owner the actor may not see is NotFound
+    (a 404, not a 403, as everywhere)."""
     if (organization_id is None) == (user_id is None):
         raise ValueError("give exactly one of organization_id and user_id")
     if organization_id is not None:
@@ -54,11 +53,8 @@ def _check_owner(
         if not (actor.is_staff or actor.organization_id == organization_id):
             raise NotFound(_l("Kuruluş bulunamadı."))
         return
-    owner = session.get(User, user_id)
-    if owner is None or not (actor.id == owner.id or actor.is_admin):
+    if actor.id != user_id or session.get(User, user_id) is None:
         raise NotFound(_l("Kullanıcı bulunamadı."))
-    if issuing and not owner.is_staff:
-        raise NotAllowed(_l("Merkez takvimi yalnızca görevliler ve yöneticiler içindir."))
 
 
 def _owner_filter(organization_id: int | None, user_id: int | None) -> ColumnElement[bool]:
@@ -86,7 +82,7 @@ def revoke_tokens(
     user_id: int | None = None,
     now: datetime,
 ) -> int:
-    """Revoke every live feed token of an organisation or a staff member."""
+    """Revoke every live feed link of an organisation, or a person's own link."""
     _check_owner(session, actor, organization_id, user_id)
     _lock_owner(session, organization_id, user_id)
     live = session.scalars(
@@ -103,33 +99,26 @@ def revoke_tokens(
     return len(live)
 
 
-def issue_token(
-    session: Session,
-    actor: User,
-    *,
-    organization_id: int | None = None,
-    user_id: int | None = None,
-    now: datetime,
-) -> IssuedToken:
-    """Create (or regenerate) the private feed token of an organisation or staff member.
+def revoke_personal(session: Session, actor: User, now: datetime) -> int:
+    """Revoke the actor's own link; colleagues' links are untouched."""
+    return revoke_tokens(session, actor, user_id=actor.id, now=now)
 
-    Members create their organisation's token, staff and admins any
-    organisation's; staff create their own, admins anyone's. Earlier tokens of
-    the same owner stop working at once.
+
+def issue_personal(session: Session, actor: User, now: datetime) -> IssuedToken:
+    """Create (or regenerate) the actor's own private feed link.
+
+    The actor's previous personal link stops working at once; nobody else's
+    does, and an organisation link is left alone. A member without an
+    organisation, or a deactivated account, gets none.
     """
-    _check_owner(session, actor, organization_id, user_id, issuing=True)
-    revoke_tokens(session, actor, organization_id=organization_id, user_id=user_id, now=now)
+    if not actor.is_active or not (actor.is_staff or actor.organization_id is not None):
+        raise NotAllowed(_l("Bu hesap için takvim bağlantısı oluşturulamaz."))
+    revoke_personal(session, actor, now)
     token = new_secret()
-    feed_token = FeedToken(
-        organization_id=organization_id,
-        user_id=user_id,
-        token_hash=hash_secret(token),
-        created_at=now,
-    )
+    feed_token = FeedToken(user_id=actor.id, token_hash=hash_secret(token), created_at=now)
     session.add(feed_token)
     session.flush()
-    entity, entity_id = _audit_target(organization_id, user_id)
-    audit.record(session, actor, entity, entity_id, "feed_token_issue", at=now)
+    audit.record(session, actor, "user", actor.id, "feed_token_issue", at=now)
     return IssuedToken(token=token, feed_token=feed_token)
 
 
@@ -143,6 +132,19 @@ def live_token(
         .where(_owner_filter(organization_id, user_id), FeedToken.revoked_at.is_(None))
         .order_by(FeedToken.id.desc())
     )
+
+
+def personal_link(session: Session, actor: User) -> FeedToken | None:
+    """The actor's own live link record, if any."""
+    return live_token(session, actor, user_id=actor.id)
+
+
+def organization_link(session: Session, actor: User) -> FeedToken | None:
+    """The live shared link of the actor's organisation (members only), if one
+    is left from before personal links."""
+    if actor.organization_id is None:
+        return None
+    return live_token(session, actor, organization_id=actor.organization_id)
 
 
 def _audit_target(organization_id: int | None, user_id: int | None) -> tuple[str, int]:

@@ -15,7 +15,9 @@ Which bookings a feed holds (inside the window, SPEC §4):
   centers (an admin's feed covers every center).
 
 Feed tokens are ``secrets.token_urlsafe(32)`` (256 bits); only their SHA-256
-is stored. Issuing a new token revokes the owner's previous ones.
+is stored. A person's personal link opens their organisation's feed (members)
+or their centers' (staff); issuing a new one revokes only their own previous
+link (feed_tokens.py).
 """
 from __future__ import annotations
 
@@ -23,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from booking.calendar.ical import feed_language, texts
+from booking.calendar.words import feed_language, texts
 from booking.models import (
     AuditEntry,
     Booking,
@@ -40,8 +43,11 @@ from booking.models import (
 from booking.services.errors import NotFound
 from booking.services.hashing import hash_secret
 
-PUBLIC_STATUSES = (BookingStatus.APPROVED, BookingStatus.CANCELLED)
-PRIVATE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CANCELLED)
+# A no-show was approved and shown: it stays, as CANCELLED (the event did not
+# take place and its time is free), so a subscribed calendar does not keep it.
+PUBLIC_STATUSES = (BookingStatus.APPROVED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW)
+PRIVATE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.CANCELLED,
+                    BookingStatus.NO_SHOW)
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def room_scope(session: Session, room_id: int) -> FeedScope:
         timezone=room.center.timezone,
         private=False,
         room_ids=(room.id,),
-        changed_at=_latest(room.updated_at, room.center.updated_at),
+        changed_at=_latest(room.updated_at, room.center.updated_at, room.feed_changed_at),
     )
 
 
@@ -150,11 +156,14 @@ def center_scope(session: Session, center_id: int) -> FeedScope:
         private=False,
         room_ids=tuple(sorted(room.id for room in rooms if room.is_active)),
         # Every room counts: activating or renaming one changes the feed.
-        changed_at=_latest(center.updated_at, *(room.updated_at for room in rooms)),
+        changed_at=_latest(center.updated_at, *(room.updated_at for room in rooms),
+                           *(room.feed_changed_at for room in rooms)),
     )
 
 
-def _organization_scope(organization: Organization, default_timezone: str) -> FeedScope:
+def _organization_scope(
+    organization: Organization, default_timezone: str, language: str | None = None
+) -> FeedScope:
     return FeedScope(
         kind="organization",
         key=f"organization-{organization.id}",
@@ -163,6 +172,7 @@ def _organization_scope(organization: Organization, default_timezone: str) -> Fe
         private=True,
         organization_id=organization.id,
         show_organization=False,
+        language=language,
         changed_at=organization.updated_at,
         statuses=PRIVATE_STATUSES,
     )
@@ -188,7 +198,8 @@ def _staff_scope(session: Session, user: User, default_timezone: str) -> FeedSco
         room_ids=tuple(sorted(room.id for room in rooms)),
         language=user.language,
         changed_at=_latest(
-            *(c.updated_at for c in centers), *(room.updated_at for room in rooms)
+            *(c.updated_at for c in centers), *(room.updated_at for room in rooms),
+            *(room.feed_changed_at for room in rooms),
         ),
         statuses=PRIVATE_STATUSES,
     )
@@ -207,7 +218,13 @@ def calendar_name(scope: FeedScope, language: str) -> str:
 
 
 def token_scope(session: Session, token: str, default_timezone: str) -> FeedScope:
-    """The private feed a token opens; NotFound when unknown, revoked or orphaned."""
+    """The private feed a token opens; NotFound when unknown, revoked or orphaned.
+
+    An organisation link (from before personal links) shows its organisation.
+    A personal link shows what its person may see *now*: a member their
+    current organisation's bookings, staff their centers, an admin every
+    center; a deactivated person's link answers nothing.
+    """
     record = session.scalar(
         select(FeedToken)
         .options(joinedload(FeedToken.organization), joinedload(FeedToken.user))
@@ -218,9 +235,13 @@ def token_scope(session: Session, token: str, default_timezone: str) -> FeedScop
     if record.organization is not None:
         return _organization_scope(record.organization, default_timezone)
     user = record.user
-    if user is None or not user.is_active or not user.is_staff:
+    if user is None or not user.is_active:
         raise NotFound(_l("Takvim bulunamadı."))
-    return _staff_scope(session, user, default_timezone)
+    if user.is_staff:
+        return _staff_scope(session, user, default_timezone)
+    if user.organization is None:
+        raise NotFound(_l("Takvim bulunamadı."))
+    return _organization_scope(user.organization, default_timezone, user.language)
 
 
 # --- queries ----------------------------------------------------------------
@@ -291,10 +312,10 @@ def fingerprint(session: Session, scope: FeedScope) -> Fingerprint:
     moved out of it, or was cancelled or rejected, still moves
     ``last_changed`` forward, so Last-Modified does not go backwards (Apple
     revalidates with it alone). Organisation names appear in the events, so
-    their changes count as well. One case is left: a booking moved to
-    another room leaves this room's count, so the ETag changes at once, but
-    Last-Modified may fall back to an older change; the window's daily
-    anchor then moves it forward by the next midnight (UTC) at the latest.
+    their changes count as well. A booking that leaves a room's feeds
+    uncounted (moved to another room, or back to pending for the public
+    ones) stamps the room it left (``booking_left``), and that stamp is part
+    of the scope's ``changed_at``.
     """
     if scope.room_ids == ():
         return Fingerprint(0, scope.changed_at)
@@ -321,6 +342,20 @@ def _as_utc(value: datetime | str | None) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def booking_left(session: Session, room: Room, now: datetime) -> None:
+    """A booking left ``room``'s feeds without staying counted there (a move
+    to another room, a return from approved to pending): stamp the room, so
+    those feeds' Last-Modified moves on. The room's own ``updated_at`` is
+    kept: the room itself did not change."""
+    session.execute(
+        update(Room)
+        .where(Room.id == room.id)
+        .values(feed_changed_at=now, updated_at=Room.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(room, "feed_changed_at", now)
 
 
 def choose_language(requested: str | None, accepted: str | None, scope: FeedScope) -> str:

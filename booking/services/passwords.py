@@ -83,6 +83,8 @@ def reset_password(session: Session, secret: str, new_password: str, now: dateti
     if spent != 1:
         raise NotFound(INVALID_LINK)
     set_committed_value(token, "used_at", now)
-    accounts.change_password(session, token.user, new_password)
+    if token.user.email_confirmed_at is None:
+        token.user.email_confirmed_at = now  # the reset link reached the address: it is theirs
+    accounts.change_password(session, token.user, new_password, now, why="password_reset")
     audit.record(session, token.user, "user", token.user.id, "password_reset", at=now)
     return token.user

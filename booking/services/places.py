@@ -15,7 +15,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from booking.models import FEATURES, Booking, BookingStatus, Center, Room, User, utcnow
+from booking.i18n.floors import MAX_LEVEL, MIN_LEVEL
+from booking.i18n.text import one_line
+from booking.models import (
+    ACCESSIBILITY,
+    FEATURES,
+    HOLDING_TIME,
+    Booking,
+    Center,
+    Room,
+    User,
+    utcnow,
+)
 from booking.models.places import ROOM_DEFAULTS
 from booking.services import audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
@@ -27,15 +38,17 @@ MAX_BUFFER_MINUTES = 24 * 60
 MAX_DURATION_MINUTES = 24 * 60
 MAX_ADVANCE_DAYS = 3 * 366
 # Column lengths of the optional text fields (see booking/models/places.py).
-CENTER_TEXT_LIMITS = {"district": 100, "address": 500, "phone": 40, "email": 254,
-                      "description": 5000}
-ROOM_TEXT_LIMITS = {"description": 5000, "floor": 40}
-CENTER_FIELDS = {"name", "timezone", "is_active", *CENTER_TEXT_LIMITS}
+CENTER_TEXT_LIMITS = {"district": 100, "address": 500, "postal_code": 10, "phone": 40,
+                      "email": 254, "description": 5000}
+ROOM_TEXT_LIMITS = {"description": 5000}
+CENTER_FIELDS = {"name", "timezone", "is_active", "latitude", "longitude", "checkin_required",
+                 *CENTER_TEXT_LIMITS}
 ROOM_FIELDS = {
-    "name", "capacity", "features", "requires_approval", "buffer_minutes", "opening_time",
-    "closing_time", "min_duration_minutes", "max_duration_minutes", "max_advance_days",
-    "is_active", *ROOM_TEXT_LIMITS,
+    "name", "capacity", "features", "accessibility", "requires_approval", "buffer_minutes",
+    "opening_time", "closing_time", "min_duration_minutes", "max_duration_minutes",
+    "max_advance_days", "is_active", "floor_level", "checkin_required", *ROOM_TEXT_LIMITS,
 }
+COORDINATE_RANGES = {"latitude": 90.0, "longitude": 180.0}
 
 
 def _require_admin(actor: User | None) -> None:
@@ -64,7 +77,7 @@ def _clean_text(values: dict[str, Any], limits: dict[str, int], errors: list[Fie
         if not isinstance(value, str):
             errors.append(FieldError(key, _l("Metin olmalı.")))
             continue
-        value = value.strip()
+        value = value.strip() if key == "description" else one_line(value)
         if len(value) > limit:
             errors.append(FieldError(key, _l("En fazla %(n)d karakter olabilir.", n=limit)))
         values[key] = value or None
@@ -72,7 +85,7 @@ def _clean_text(values: dict[str, Any], limits: dict[str, int], errors: list[Fie
 
 def _clean_name(values: dict[str, Any], errors: list[FieldError]) -> None:
     name = values.get("name")
-    name = name.strip() if isinstance(name, str) else ""
+    name = one_line(name) if isinstance(name, str) else ""
     if not name:
         errors.append(FieldError("name", _l("Ad gerekli.")))
     elif len(name) > MAX_NAME:
@@ -105,14 +118,52 @@ def _name_taken(session: Session, rows: Select[int, str], name: str, own_id: int
                for row_id, other in session.execute(rows))
 
 
+def _check_coordinates(values: dict[str, Any], errors: list[FieldError]) -> None:
+    """Latitude within ±90°, longitude within ±180°, both given or neither."""
+    given = []
+    for key, limit in COORDINATE_RANGES.items():
+        value = values.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not -limit <= value <= limit:
+            errors.append(FieldError(key, _l("-%(limit)d ile %(limit)d arasında bir sayı olmalı.",
+                                             limit=int(limit))))
+            continue
+        values[key] = float(value)
+        given.append(key)
+    if len(given) == 1:
+        missing = "longitude" if given == ["latitude"] else "latitude"
+        errors.append(FieldError(missing, _l("Enlem ve boylam birlikte girilmeli.")))
+
+
+def _check_codes(values: dict[str, Any], key: str, known: Iterable[str],
+                 errors: list[FieldError]) -> None:
+    """A list of known codes (features, accessibility attributes), sorted, once each."""
+    codes = values.get(key)
+    if codes is None:
+        codes = values[key] = []
+    if not isinstance(codes, list | tuple | set) or not all(isinstance(c, str) for c in codes):
+        errors.append(FieldError(key, _l("Bir liste olmalı.")))
+        return
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        errors.append(FieldError(key, _l("Bilinmeyen değer: %(codes)s. Geçerli olanlar: "
+                                         "%(known)s", codes=", ".join(unknown),
+                                         known=", ".join(known))))
+    values[key] = sorted(set(codes))
+
+
 def _validate_center(session: Session, values: dict[str, Any], center_id: int | None) -> None:
     errors: list[FieldError] = []
     _clean_name(values, errors)
     _clean_text(values, CENTER_TEXT_LIMITS, errors)
+    _check_coordinates(values, errors)
     if not valid_timezone(values.get("timezone")):
         errors.append(FieldError("timezone", _l("Geçerli bir saat dilimi girin (ör. Europe/Istanbul).")))
-    if not isinstance(values.get("is_active"), bool):
-        errors.append(FieldError("is_active", _l("Doğru ya da yanlış olmalı.")))
+    for key in ("is_active", "checkin_required"):
+        if not isinstance(values.get(key), bool):
+            errors.append(FieldError(key, _l("Doğru ya da yanlış olmalı.")))
     if values["name"] and _name_taken(session, select(Center.id, Center.name), values["name"],
                                       center_id):
         errors.append(FieldError("name", CENTER_NAME_TAKEN))
@@ -142,16 +193,13 @@ def _validate_room(session: Session, values: dict[str, Any], center_id: int,
     for key in ("requires_approval", "is_active"):
         if not isinstance(values.get(key), bool):
             errors.append(FieldError(key, _l("Doğru ya da yanlış olmalı.")))
-    features = values.get("features")
-    if not isinstance(features, list | tuple | set) or not all(isinstance(f, str) for f in features):
-        errors.append(FieldError("features", _l("Özellikler bir liste olmalı.")))
-    else:
-        unknown = sorted(set(features) - set(FEATURES))
-        if unknown:
-            errors.append(FieldError("features", _l("Bilinmeyen özellik: %(codes)s. Geçerli olanlar: "
-                                                    "%(known)s", codes=", ".join(unknown),
-                                                    known=", ".join(FEATURES))))
-        values["features"] = sorted(set(features))
+    if values.get("checkin_required") not in (None, True, False):
+        errors.append(FieldError("checkin_required",
+                                 _l("Doğru, yanlış ya da boş (merkezin ayarı) olmalı.")))
+    _check_codes(values, "features", FEATURES, errors)
+    _check_codes(values, "accessibility", ACCESSIBILITY, errors)
+    if values.get("floor_level") is not None:
+        _check_int(values, "floor_level", MIN_LEVEL, MAX_LEVEL, errors)
     if values["name"] and _name_taken(
             session, select(Room.id, Room.name).where(Room.center_id == center_id),
             values["name"], room_id):
@@ -201,7 +249,7 @@ def _refuse_closing_with_bookings(session: Session, room_ids: Select, now: datet
     still lie ahead: they would vanish from feeds and pages, their holders
     never told. Cancelling or moving them is a decision with a reason."""
     ahead = session.scalar(select(func.count()).select_from(Booking).where(
-        Booking.room_id.in_(room_ids), Booking.status == BookingStatus.APPROVED,
+        Booking.room_id.in_(room_ids), Booking.status.in_(HOLDING_TIME),
         Booking.end_at > now)) or 0
     if ahead:
         raise RuleViolation.single("is_active", _l(
@@ -212,11 +260,13 @@ def _refuse_closing_with_bookings(session: Session, room_ids: Select, now: datet
 def create_center(session: Session, actor: User | None, *, name: str,
                   timezone: str | None = None, now: datetime | None = None,
                   **fields: Any) -> Center:
-    """An admin opens a new center. ``fields``: district, address, phone, email,
+    """An admin opens a new center. ``fields``: district, address (the street
+    line), postal_code, latitude and longitude (both or neither), phone, email,
     description, is_active. ``timezone`` defaults to Europe/Istanbul."""
     _require_admin(actor)
     _reject_unknown(fields, CENTER_FIELDS)
-    values = dict.fromkeys(CENTER_TEXT_LIMITS) | {"is_active": True} | fields
+    values = dict.fromkeys([*CENTER_TEXT_LIMITS, *COORDINATE_RANGES]) \
+        | {"is_active": True, "checkin_required": True} | fields
     values |= {"name": name, "timezone": timezone or DEFAULT_TIMEZONE}
     _validate_center(session, values, None)
     now = now or utcnow()
@@ -261,13 +311,11 @@ def create_room(session: Session, actor: User | None, *, center_id: int, name: s
     if center is None:
         raise RuleViolation.single("center_id", _l("Merkez bulunamadı."))
     values = dict(ROOM_DEFAULTS) | fields | {"name": name, "capacity": capacity}
-    if values["features"] is None:
-        values["features"] = []
     _validate_room(session, values, center.id, None)
     now = now or utcnow()
-    features = values.pop("features")
+    features, accessibility = values.pop("features"), values.pop("accessibility")
     room = Room(center=center, **values, created_at=now, updated_at=now)
-    room.features = features
+    room.features, room.accessibility = features, accessibility
     session.add(room)
     with claiming(ROOM_NAME):
         session.flush()
@@ -283,8 +331,6 @@ def update_room(session: Session, actor: User | None, room_id: int, *,
     _require_admin(actor)
     _reject_unknown(changes, ROOM_FIELDS)
     room = get_room(session, room_id)
-    if "features" in changes and changes["features"] is None:
-        changes["features"] = []
     values = {key: getattr(room, key) for key in ROOM_FIELDS} | changes
     _validate_room(session, values, room.center_id, room.id)
     changed = _diff(room, values)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -30,9 +30,12 @@ from booking.models import (
     Room,
     User,
     UTCDateTime,
+    utcnow,
 )
+from booking.services import report_usage
 from booking.services.conflicts import is_approved
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
+from booking.services.report_usage import RoomOccupancy
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -126,25 +129,71 @@ def _local_month(scope: Scope, year: int) -> ColumnElement[int]:
     return case(*whens, else_=0) if whens else case((false(), 0), else_=0)
 
 
-def _empty_counts() -> dict[str, int]:
+class Counts(TypedDict):
+    meetings: int
+    programs: int
+    attendees: int
+
+
+class CenterCounts(Counts):
+    center_id: int
+    name: str
+
+
+class MonthCounts(Counts):
+    month: int
+
+
+class CategoryCounts(Counts):
+    category: str
+
+
+class Summary(Counts):
+    """The yearly figures: totals, then by center, local month and category;
+    the no-shows, their rate and each room's occupancy (report_usage.py)."""
+
+    year: int
+    expected_attendees: int
+    attendance_recorded: int
+    by_center: list[CenterCounts]
+    by_month: list[MonthCounts]
+    by_category: list[CategoryCounts]
+    no_shows: int
+    no_show_rate: float | None
+    occupancy: list[RoomOccupancy]
+
+
+def _empty_counts() -> Counts:
     return {"meetings": 0, "programs": 0, "attendees": 0}
 
 
-def _add(target: dict[str, int], kind: BookingKind, count: int, attendees: int) -> None:
-    target["meetings" if kind == BookingKind.MEETING else "programs"] += count
+def _add(target: Counts, kind: BookingKind, count: int, attendees: int) -> None:
+    if kind == BookingKind.MEETING:
+        target["meetings"] += count
+    else:
+        target["programs"] += count
     target["attendees"] += attendees
 
 
 def summary(
-    session: Session, actor: User | None, year: int, center_id: int | None = None
-) -> dict[str, Any]:
-    """The yearly figures of SPEC §6 for the centers ``actor`` may see.
+    session: Session, actor: User | None, year: int, center_id: int | None = None,
+    now: datetime | None = None,
+) -> Summary:
+    """The yearly figures of SPEC §6 and §8 for the centers ``actor`` may see.
 
     One aggregate query grouped by center, local month, kind and category;
-    its few hundred rows at most are folded into the totals here.
+    its few hundred rows at most are folded into the totals here. ``now``
+    (default: the clock) decides which check-in windows have closed.
     """
     year = check_year(year)
     scope = report_scope(session, actor, center_id)
+    figures = report_usage.usage(session, scope.centers, _in_year(scope, year), year,
+                                 now or utcnow())
+    return _fold(year, scope.centers, _grouped_rows(session, scope, year), figures)
+
+
+def _grouped_rows(session: Session, scope: Scope, year: int) -> list[Any]:
+    """(center, month, kind, category) → count, attendance, expected, recorded."""
     inner = (
         select(
             Room.center_id.label("center_id"),
@@ -162,7 +211,7 @@ def summary(
     )
     # Grouping by the subquery's columns, not by the CASE itself: PostgreSQL
     # would see the CASE's bound parameters twice and call them different.
-    rows = session.execute(
+    return list(session.execute(
         select(
             inner.c.center_id,
             inner.c.month,
@@ -173,11 +222,14 @@ def summary(
             func.coalesce(func.sum(inner.c.expected), 0).label("expected"),
             func.count(inner.c.actual).label("recorded"),
         ).group_by(inner.c.center_id, inner.c.month, inner.c.kind, inner.c.category)
-    ).all()
+    ).all())
 
+
+def _fold(year: int, centers: list[Center], rows: list[Any],
+          usage: report_usage.Usage) -> Summary:
     totals = _empty_counts()
     expected = recorded = 0
-    by_center = {c.id: _empty_counts() for c in scope.centers}
+    by_center = {c.id: _empty_counts() for c in centers}
     by_month = {m: _empty_counts() for m in range(1, 13)}
     by_category = {c.value: _empty_counts() for c in Category}
     for row in rows:
@@ -193,11 +245,10 @@ def summary(
         **totals,
         "expected_attendees": expected,
         "attendance_recorded": recorded,
-        "by_center": [
-            {"center_id": c.id, "name": c.name, **by_center[c.id]} for c in scope.centers
-        ],
+        "by_center": [{"center_id": c.id, "name": c.name, **by_center[c.id]} for c in centers],
         "by_month": [{"month": m, **by_month[m]} for m in range(1, 13)],
         "by_category": [{"category": c, **counts} for c, counts in by_category.items()],
+        **usage,
     }
 
 

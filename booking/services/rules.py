@@ -1,16 +1,24 @@
 """The booking rules of SPEC §2, each failure naming its field."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from booking.i18n.dates import list_day
 from booking.models import Organization, Room, User
 from booking.models.places import MAX_DURATION_MINUTES
 from booking.services.errors import FieldError, RuleViolation
 
 MAX_TITLE = 200
+
+
+def message_day(value: date | datetime) -> str:
+    """A day as the services' messages name it, as lists do ("24 Kas 2026", "24 Nov 2026";
+    ``booking.i18n.dates``)."""
+    return list_day(value)
 
 
 def local_instant(value: datetime, tz: ZoneInfo, field: str) -> datetime:
@@ -27,7 +35,7 @@ def local_instant(value: datetime, tz: ZoneInfo, field: str) -> datetime:
     if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value.replace(fold=0):
         raise RuleViolation.single(field, _l(
             "%(day)s günü saat %(time)s yok: o gece saatler ileri alınıyor. Başka bir saat seçin.",
-            day=value.strftime("%d.%m.%Y"), time=value.strftime("%H:%M"),
+            day=message_day(value), time=value.strftime("%H:%M"),
         ))
     return aware
 
@@ -35,6 +43,12 @@ def local_instant(value: datetime, tz: ZoneInfo, field: str) -> datetime:
 def wall_clock(day: date, clock: time, tz: ZoneInfo, field: str) -> datetime:
     """``day`` at ``clock`` in ``tz`` (see ``local_instant``)."""
     return local_instant(datetime.combine(day, clock), tz, field)
+
+
+# Control characters a title may not hold (RFC 5545 TEXT allows none of them):
+# line breaks, tabs and the separators U+001C-U+001F become spaces instead
+# (i18n.text.one_line), NUL is refused with its own message before this.
+_CONTROL = re.compile("[\x01-\x08\x0e-\x1b\x7f]")
 
 
 def check_request_fields(
@@ -52,6 +66,8 @@ def check_request_fields(
         errors.append(FieldError("title", _l("Başlık gerekli.")))
     elif len(title) > MAX_TITLE:
         errors.append(FieldError("title", _l("Başlık en fazla %(n)d karakter olabilir.", n=MAX_TITLE)))
+    elif _CONTROL.search(title):
+        errors.append(FieldError("title", _l("Başlık görünmeyen denetim karakterleri içeremez.")))
     if not isinstance(expected_attendees, int) or isinstance(expected_attendees, bool) \
             or expected_attendees < 1:
         errors.append(FieldError("expected_attendees", _l("Beklenen katılımcı sayısı en az 1 olmalı.")))

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from booking.models import Booking, BookingSeries, BookingStatus, User
 from booking.services.access import require_owner_or_staff
+from booking.services.booking_changes import BookingChanges, change_booking
 from booking.services.booking_steps import clean_reason
-from booking.services.bookings import BookingChanges, cancel_loaded, change_booking
+from booking.services.bookings import cancel_loaded
 from booking.services.errors import NotFound
 from booking.services.rules import wall_clock
 

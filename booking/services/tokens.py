@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from booking.i18n.text import one_line
 from booking.models import ApiToken, User
 from booking.services import audit
 from booking.services.errors import NotFound, RuleViolation
@@ -36,7 +37,7 @@ hash_token = hash_secret  # the stored form of a token (hashing.py)
 
 def create_token(session: Session, user: User, name: str | None, now: datetime) -> IssuedToken:
     """Issue a new token for ``user`` (already authenticated by the caller)."""
-    name = (name or "").strip()
+    name = one_line(name)
     if len(name) > MAX_NAME:
         raise RuleViolation.single("name", _l("Ad en fazla %(n)d karakter olabilir.", n=MAX_NAME))
     secret = new_secret()

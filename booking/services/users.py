@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from booking.i18n.text import one_line
 from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
 from booking.services import accounts, audit
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
@@ -77,7 +78,7 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     if organization is None:
         raise NotFound(_l("Kuruluş bulunamadı."))
     errors: list[FieldError] = []
-    name = accounts.one_line(name)
+    name = one_line(name)
     if not name:
         errors.append(FieldError("name", _l("Kuruluş adı gerekli.")))
     elif accounts.organization_name_taken(session, name, organization.id):

@@ -1,4 +1,9 @@
 // Progressive enhancement only: every page works without this file.
+
+// Text compared by Turkish case rules (İ/i, I/ı): the one folding of the list
+// filters here and of the room picker (roompicker.js, loaded after this file).
+window.bookingFold = function (text) { return (text || "").toLocaleLowerCase("tr"); };
+
 document.addEventListener("click", function (event) {
   var copy = event.target.closest("[data-copy]");
   if (copy) {
@@ -43,7 +48,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // only the options containing every word typed, compared by Turkish case
 // rules; the chosen option always stays, so nothing is swapped silently.
 document.addEventListener("DOMContentLoaded", function () {
-  var fold = function (text) { return text.toLocaleLowerCase("tr"); };
+  var fold = window.bookingFold;
   document.querySelectorAll("select[data-filter]").forEach(function (select) {
     var options = Array.prototype.slice.call(select.options);
     var input = document.createElement("input");

@@ -21,21 +21,24 @@ from booking.forms import (
     UserForm,
     UserRoleForm,
     choices,
+    record_id,
     validated,
 )
 from booking.i18n.text import matches, turkish_sorted
 from booking.models import Center, Organization, Role, Room, User
 from booking.services import accounts, places, users
-from booking.services.errors import DomainError, RuleViolation
-from booking.web.common import admin_required, apply_errors, now, page_of
+from booking.web import privacy
+from booking.web.admin_photos import photo_context
+from booking.web.common import admin_required, now, page_of_list, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-CENTER_FIELDS = ("name", "district", "address", "phone", "email", "timezone", "description",
-                 "is_active")
-ROOM_FIELDS = ("name", "floor", "capacity", "features", "requires_approval", "buffer_minutes",
-               "opening_time", "closing_time", "min_duration_minutes", "max_duration_minutes",
-               "max_advance_days", "description", "is_active")
+CENTER_FIELDS = ("name", "district", "address", "postal_code", "latitude", "longitude", "phone",
+                 "email", "timezone", "description", "is_active", "checkin_required")
+ROOM_FIELDS = ("name", "floor_level", "capacity", "features", "accessibility",
+               "requires_approval", "buffer_minutes", "opening_time", "closing_time",
+               "min_duration_minutes", "max_duration_minutes", "max_advance_days", "description",
+               "is_active", "checkin_required")
 
 
 def _form_page(form: Any, save: Callable[[], Any], saved_message: Callable[[Any], str], done: str,
@@ -45,18 +48,11 @@ def _form_page(form: Any, save: Callable[[], Any], saved_message: Callable[[Any]
     form) and shows the page again with 422, the data as typed."""
     general: list[str] = []
     if form.validate_on_submit():
-        try:
-            saved = save()
-        except RuleViolation as exc:
-            db.session.rollback()
-            general = apply_errors(form, exc.errors)
-        except DomainError as exc:
-            db.session.rollback()
-            general = [str(exc.message)]
-        else:
-            db.session.commit()
-            flash(saved_message(saved), "ok")
+        outcome = submit(form, save)
+        if outcome.done:
+            flash(saved_message(outcome.result), "ok")
             return redirect(done)
+        general = outcome.general
     status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, general=general, **context), status
 
@@ -106,9 +102,9 @@ def room(room_id: int | None = None) -> Any:
     if room_id and existing is None:
         abort(404)
     form = RoomForm(obj=existing)
-    form.center_id.choices = choices(_center_choices())
+    form.center_id.choices = choices(center_choices())
     if request.method == "GET" and existing is None:
-        form.center_id.data = request.args.get("center_id", type=int)
+        form.center_id.data = request.args.get("center_id", type=record_id)
         form.opening_time.data, form.closing_time.data = time(8), time(22)
     def save() -> Room:
         values = _values(form, ROOM_FIELDS)
@@ -117,7 +113,8 @@ def room(room_id: int | None = None) -> Any:
                                       now=now(), **values)
         return places.update_room(db.session(), _actor(), existing.id, now=now(), **values)
 
-    return _form_page(form, save, _saved, url_for("admin.index"), "admin/room.html", room=existing)
+    return _form_page(form, save, _saved, url_for("admin.index"), "admin/room.html", room=existing,
+                      **photo_context(existing))
 
 
 def _actor() -> User:
@@ -132,7 +129,7 @@ def _org_choices() -> list[tuple[int, str]]:
     return [(0, gettext("— yok —"))] + [(o.id, o.name) for o in orgs]
 
 
-def _center_choices() -> list[tuple[int, str]]:
+def center_choices() -> list[tuple[int, str]]:
     return [(c.id, c.name)
             for c in turkish_sorted(db.session.scalars(select(Center)), key=lambda c: c.name)]
 
@@ -148,7 +145,8 @@ def users_page() -> str:
     if query:
         rows = [u for u in rows if matches(query, u.name, u.email,
                                            u.organization.name if u.organization else "")]
-    page = page_of(turkish_sorted(rows, key=lambda u: u.name), USERS_PER_PAGE)
+    page = page_of_list(turkish_sorted(rows, key=lambda u: u.name), USERS_PER_PAGE)
+    privacy.viewed_contacts(page.items)
     return render_template("admin/users.html", page=page, query=query)
 
 
@@ -157,7 +155,7 @@ def users_page() -> str:
 def new_user() -> Any:
     form = UserForm()
     form.organization_id.choices = choices(_org_choices())
-    form.center_ids.choices = choices(_center_choices())
+    form.center_ids.choices = choices(center_choices())
     def save() -> User:
         return accounts.create_user(
             db.session(), _actor(), email=validated(form.email.data), name=validated(form.name.data),
@@ -177,8 +175,9 @@ def edit_user(user_id: int) -> Any:
         abort(404)
     form = UserRoleForm(obj=user)
     form.organization_id.choices = choices(_org_choices())
-    form.center_ids.choices = choices(_center_choices())
+    form.center_ids.choices = choices(center_choices())
     if request.method == "GET":
+        privacy.viewed_contacts([user])
         form.role.data = user.role.value
         form.organization_id.data = user.organization_id or 0
         form.center_ids.data = sorted(user.center_ids)
@@ -201,6 +200,7 @@ def organization(organization_id: int) -> Any:
         abort(404)
     form = OrganizationForm(obj=existing)
     if request.method == "GET":
+        privacy.viewed_members(existing.id)
         form.kind.data = existing.kind.value
     def save() -> Organization:
         return users.update_organization(

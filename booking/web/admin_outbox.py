@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from booking.database import run_in_transaction
 from booking.extensions import db, login_manager
 from booking.models import OutboxMessage, OutboxStatus, utcnow
 from booking.notifications import kinds, outbox
@@ -24,10 +25,17 @@ KIND_LABELS = {
     kinds.REJECTED: _l("Reddedildi"),
     kinds.AUTO_REJECTED: _l("Çakışma nedeniyle reddedildi"),
     kinds.CANCELLED: _l("İptal edildi"),
+    kinds.CHANGED: _l("Değiştirildi"),
+    kinds.INVITATION: _l("Takvim daveti"),
     kinds.REMINDER: _l("Hatırlatma"),
     kinds.DIGEST: _l("Günlük özet"),
     kinds.ESCALATION: _l("Yaklaşan bekleyen talep"),
     kinds.ORGANIZATION_VERIFIED: _l("Kuruluş doğrulandı"),
+    kinds.RETENTION_NOTICE: _l("Anonimleştirme uyarısı"),
+    kinds.NO_SHOW: _l("Gelinmedi, salon serbest bırakıldı"),
+    kinds.WAITLIST_OFFER: _l("Bekleme listesi teklifi"),
+    kinds.OFFER_DECLINED: _l("Teklif geri çevrildi"),
+    kinds.OFFER_EXPIRED: _l("Teklifin süresi doldu"),
 }
 
 
@@ -74,10 +82,8 @@ def index() -> str:
 @bp.post("/<int:message_id>/retry")
 def retry(message_id: int) -> Response:
     """Queue a failed message again (CSRF-protected form post)."""
-    if outbox.retry(db.session(), message_id, utcnow()):
-        db.session.commit()
+    if run_in_transaction(db.session(), lambda: outbox.retry(db.session(), message_id, utcnow())):
         flash(gettext("İleti yeniden gönderilmek üzere sıraya alındı."), "ok")
     else:
-        db.session.rollback()
         flash(gettext("Yalnızca başarısız iletiler yeniden denenebilir."), "error")
     return redirect(url_for("admin_outbox.index", status="failed"))

@@ -1,9 +1,14 @@
 """Calendar feeds over HTTP (SPEC §4): public room and center feeds, private token feeds.
 
+Every feed is offered three ways (``subscribe_links``): ``webcal://`` for a
+calendar app, the https URL to paste, and ``?download=1``, the same feed as an
+attachment to import once.
+
 A request first computes a cheap fingerprint (one aggregate query); when the
 client's ``If-None-Match`` or ``If-Modified-Since`` still matches, it answers
 304 without loading a booking or building the calendar. A full answer for an
-unchanged feed comes from a small per-process cache of rendered feeds.
+unchanged feed comes from a small per-process cache of rendered feeds, plain
+and gzip-compressed (feed_encoding.py: gzip, its ETag, HEAD, no cookie).
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,15 +24,17 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
 from booking.calendar import ical
+from booking.calendar.words import TEXTS
 from booking.extensions import db
 from booking.models import utcnow
 from booking.services import feeds
 from booking.services.errors import NotFound
+from booking.web import feed_encoding as encoding
 
 bp = Blueprint("feeds", __name__)
 
 # Part of every ETag: raise it when the rendering changes, so clients refetch.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
 # Rendered feeds kept per process, by ETag (a room with 5,000 bookings: 1.8 MB).
 BODY_CACHE_BYTES = 64 * 1024 * 1024
 
@@ -93,7 +100,17 @@ def subscribe_links(url: str) -> dict[str, str]:
         "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
         "outlook": "https://outlook.live.com/calendar/0/addfromweb?" + urlencode({"url": url}),
         "https": url,  # copy-paste into "subscribe from URL"
+        "download": download_url(url),  # a one-off copy, imported once
     }
+
+
+def download_url(url: str) -> str:
+    """The same feed as a file to save (``Content-Disposition: attachment``)."""
+    return url + ("&" if "?" in url else "?") + "download=1"
+
+
+def _wants_download() -> bool:
+    return request.args.get("download", "").lower() in {"1", "true", "yes"}
 
 
 @bp.get("/rooms/<int:room_id>/calendar.ics")
@@ -128,37 +145,50 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
         config["FEED_FUTURE_DAYS"],
         config["FEED_CANCELLED_KEEP_DAYS"],
     )
-    accepted = request.accept_languages.best_match(list(ical.TEXTS))
+    accepted = request.accept_languages.best_match(list(TEXTS))
     language = feeds.choose_language(request.args.get("lang"), accepted, scope)
     mark = feeds.fingerprint(db.session(), scope)
-    etag = _etag(scope, mark, window, language, config["BASE_URL"])
+    plain_etag = _etag(scope, mark, window, language, config["BASE_URL"])
+    compressed = encoding.wants_gzip()
+    etag = encoding.etag_for(plain_etag, compressed)
     # Never later than now; never earlier than the window's day (its move is a change).
     last_modified = min(max(mark.last_changed or window.anchor, window.anchor), now)
 
-    response = Response(mimetype="text/calendar")
-    response.content_type = "text/calendar; charset=utf-8"
-    response.set_etag(etag)
-    response.last_modified = last_modified.replace(microsecond=0)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.vary.add("Accept-Language")
-    if scope.private:
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    else:
-        response.cache_control.public = True
-        response.cache_control.max_age = 300
+    response = _feed_response(scope, etag, last_modified, filename)
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         db.session.rollback()
         response.status_code = 304
         return response
+    encoding.set_body(response, _body(scope, window, language, plain_etag, compressed),
+                      compressed)
+    return response
 
-    cached = body_cache().get(etag)
+
+def _body(scope: feeds.FeedScope, window: feeds.FeedWindow, language: str, plain_etag: str,
+          compressed: bool) -> bytes:
+    """The feed's bytes (gzip ones when ``compressed``): from the cache of
+    rendered feeds when it holds them, else rendered (and kept there)."""
+    cache = body_cache()
+    etag = encoding.etag_for(plain_etag, compressed)
+    cached = cache.get(etag)
     if cached is not None:
         db.session.rollback()
-        response.set_data(cached)
-        return response
+        return cached
+    plain = cache.get(plain_etag) if compressed else None
+    if plain is None:
+        plain = _render(scope, window, language)
+        cache.put(plain_etag, plain)
+    else:
+        db.session.rollback()
+    if not compressed:
+        return plain
+    body = encoding.compress(plain)
+    cache.put(etag, body)
+    return body
 
+
+def _render(scope: feeds.FeedScope, window: feeds.FeedWindow, language: str) -> bytes:
+    config = current_app.config
     bookings = feeds.feed_bookings(db.session(), scope, window)
     # End the transaction before the slow part (on SQLite it holds the write
     # lock); commit, unlike rollback, leaves the loaded objects unexpired.
@@ -169,15 +199,35 @@ def _serve(load_scope: Callable[[], feeds.FeedScope], filename: str) -> Response
         language=language,
         show_organization=scope.show_organization,
     )
-    body = ical.render_calendar(
+    return ical.render_calendar(
         bookings,
         options,
         name=feeds.calendar_name(scope, language),
         timezone=scope.timezone,
         refresh=timedelta(minutes=config["FEED_REFRESH_MINUTES"]),
     )
-    body_cache().put(etag, body)
-    response.set_data(body)
+
+
+def _feed_response(scope: feeds.FeedScope, etag: str, last_modified: datetime,
+                   filename: str) -> Response:
+    """An empty calendar answer with its validators and caching: a private feed
+    is for its holder only and revalidated each time, a public one cached 5 minutes."""
+    response = Response(mimetype="text/calendar")
+    response.content_type = "text/calendar; charset=utf-8"
+    response.set_etag(etag)
+    response.last_modified = last_modified.replace(microsecond=0)
+    # ?download=1: the same feed (same ETag, same 304s), saved as a file.
+    disposition = "attachment" if _wants_download() else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.vary.add("Accept-Language")
+    encoding.prepare(response)
+    if scope.private:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    else:
+        response.cache_control.public = True
+        response.cache_control.max_age = 300
     return response
 
 

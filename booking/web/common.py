@@ -3,7 +3,7 @@ redirects and mapping the services' field errors onto WTForms fields."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
 from typing import Any, Generic, TypeVar
@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from booking.database import run_in_transaction
 from booking.extensions import db, login_manager
 from booking.models import utcnow
-from booking.services.errors import DomainError, FieldError, RuleViolation
+from booking.services.errors import BookingConflict, DomainError, FieldError, RuleViolation, first_message
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +32,7 @@ class Page(Generic[T]):
     total: int
 
 
-def page_of(rows: list[T], per_page: int) -> Page[T]:
+def page_of_list(rows: list[T], per_page: int) -> Page[T]:
     """The page ``?page=`` asks for; a page past the end shows the last one and
     anything that is not a positive number the first."""
     pages = max(1, -(-len(rows) // per_page))
@@ -101,6 +101,32 @@ def apply_errors(
     return general
 
 
+@dataclass
+class Submitted(Generic[T]):
+    """What became of a form sent to a service: ``done`` with its ``result``, or
+    the messages for the top of the form (and the conflict, if that was it)."""
+
+    done: bool = False
+    result: T | None = None
+    general: list[str] = field(default_factory=list)
+    conflict: BookingConflict | None = None
+
+
+def submit(form: FlaskForm, work: Callable[[], T],
+           aliases: Mapping[str, str] | None = None) -> Submitted[T]:
+    """Run ``work`` (a service call) in one transaction. A broken rule lands on
+    the form field it names (``aliases`` maps service fields to form fields),
+    any other domain error above the form; nothing is written then."""
+    try:
+        return Submitted(done=True, result=run_in_transaction(db.session(), work))
+    except RuleViolation as exc:
+        return Submitted(general=apply_errors(form, exc.errors, aliases))
+    except BookingConflict as exc:
+        return Submitted(general=[str(exc.message)], conflict=exc)
+    except DomainError as exc:
+        return Submitted(general=[str(exc.message)])
+
+
 def base_url() -> str:
     """The public address of the site (for links that leave the browser: feeds, e-mail)."""
     configured = str(current_app.config.get("BASE_URL") or "").rstrip("/")
@@ -114,9 +140,7 @@ def act(work: Callable[[], T], done: Callable[[T], str]) -> bool:
     try:
         result = run_in_transaction(db.session(), work)
     except DomainError as exc:
-        message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
-            else exc.message
-        flash(str(message), "error")
+        flash(str(first_message(exc)), "error")
         return False
     flash(done(result), "ok")
     return True
@@ -126,6 +150,6 @@ def flash_form_errors(form: FlaskForm, prefix: str) -> None:
     """A one-button form that failed its own checks (a reason too long, an
     expired page) says so at the top instead of coming back as if nothing
     happened: "İptal edilmedi. Gerekçe: Alan 2000 karakterden uzun olamaz."."""
-    for field in form:
-        for message in field.errors:
-            flash(f"{prefix} {field.label.text}: {message}", "error")
+    for item in form:
+        for message in item.errors:
+            flash(f"{prefix} {item.label.text}: {message}", "error")

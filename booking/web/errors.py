@@ -10,6 +10,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from booking.extensions import db, login_manager
+from booking.limits import refused
+from booking.web.requests import is_photo_upload
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
@@ -21,6 +23,8 @@ MESSAGES = {
           _l("Aradığınız sayfa yok ya da görme yetkiniz bulunmuyor.")),
     405: (_l("Bu işlem burada yapılamaz"),
           _l("Bu adres bu türden bir isteği kabul etmiyor.")),
+    413: (_l("Gönderilen veri çok büyük"),
+          _l("Formla gönderilen veri izin verilenden büyük. Metinleri kısaltıp yeniden deneyin.")),
     429: (_l("Çok fazla deneme"),
           _l("Kısa sürede çok fazla istek gönderildi. Lütfen biraz bekleyip yeniden deneyin.")),
     500: (_l("Beklenmeyen bir hata oluştu"),
@@ -30,7 +34,16 @@ MESSAGES = {
 }
 
 
+PHOTO_TOO_LARGE = (_l("Fotoğraf çok büyük"),
+                   _l("Gönderilen fotoğraf izin verilenden büyük. Daha küçük bir dosya seçip "
+                      "yeniden deneyin."))
+
+
 def handle(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
+    if isinstance(exc.response, Response):
+        return exc.response  # an answer made for the occasion (an account's lock-out)
+    if exc.code == 413:
+        refused("body-too-large", "")
     if request.path.startswith("/api/"):
         from booking.api.errors import handle_http
 
@@ -39,6 +52,8 @@ def handle(exc: HTTPException) -> Response | tuple[str, int] | HTTPException:
     if code >= 500:
         db.session.rollback()
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 413 and is_photo_upload(request.method, request.path):
+        title, message = PHOTO_TOO_LARGE
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

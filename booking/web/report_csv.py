@@ -19,10 +19,12 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 
 from booking.i18n.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, label
 from booking.models import Booking
+from booking.services.reports import Summary
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -49,25 +51,42 @@ def _lines(rows: Iterable[list[Any]]) -> Iterator[str]:
         first = False
 
 
-def summary_rows(report: dict[str, Any], month_names: list[str]) -> Iterator[list[Any]]:
+def summary_rows(report: Summary, month_names: list[str]) -> Iterator[list[Any]]:
     """The summary as one table: section, name, meetings, programs, attendees."""
-    yield [_("Bölüm"), _("Ad"), _("Toplantı"), _("Program"), _("Katılımcı")]
+    yield [_("Bölüm"), _("Ad"), pgettext("sayı", "Toplantı"), pgettext("sayı", "Program"),
+           pgettext("sayı", "Katılımcı")]
     yield [_("Toplam"), str(report["year"]), report["meetings"], report["programs"],
            report["attendees"]]
-    for entry in report["by_month"]:
-        yield [_("Ay"), month_names[entry["month"] - 1], entry["meetings"], entry["programs"],
-               entry["attendees"]]
-    for entry in report["by_center"]:
-        yield [_("Merkez"), entry["name"], entry["meetings"], entry["programs"],
-               entry["attendees"]]
-    for entry in report["by_category"]:
-        yield [_("Kategori"), label(CATEGORY_LABELS, entry["category"]), entry["meetings"],
-               entry["programs"], entry["attendees"]]
+    for month in report["by_month"]:
+        yield [_("Ay"), month_names[month["month"] - 1], month["meetings"], month["programs"],
+               month["attendees"]]
+    for center in report["by_center"]:
+        yield [_("Merkez"), center["name"], center["meetings"], center["programs"],
+               center["attendees"]]
+    for category in report["by_category"]:
+        yield [_("Kategori"), label(CATEGORY_LABELS, category["category"]), category["meetings"],
+               category["programs"], category["attendees"]]
     yield [_("Beklenen katılımcı"), "", "", "", report["expected_attendees"]]
     yield [_("Katılımı kaydedilen etkinlik"), "", "", "", report["attendance_recorded"]]
+    yield [_("Gelinmeyen rezervasyon"), "", "", "", report["no_shows"]]
+    rate = report["no_show_rate"]
+    yield [_("Gelinmeme oranı (%)"), "", "", "", "" if rate is None else _number(rate * 100)]
+    # The rooms' occupancy in the same five columns, under its own heading row.
+    yield [_("Doluluk"), _("Salon (merkez)"), _("Rezerve saat"), _("Açık saat"),
+           _("Doluluk (%)")]
+    for room in report["occupancy"]:
+        share = room["occupancy"]
+        yield [_("Salon"), f"{room['name']} ({room['center_name']})",
+               _number(room["booked_hours"]), _number(room["open_hours"]),
+               "" if share is None else _number(share * 100)]
 
 
-def summary_csv(report: dict[str, Any], month_names: list[str]) -> str:
+def _number(value: float) -> str:
+    """A decimal with the locale's separator and no grouping ("12,5" in Turkish)."""
+    return format_decimal(round(value, 1), format="0.#")
+
+
+def summary_csv(report: Summary, month_names: list[str]) -> str:
     """The whole summary CSV as text (it has a few dozen lines)."""
     return "".join(_lines(summary_rows(report, month_names)))
 

@@ -22,6 +22,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from booking.extensions import db, login_manager
+from booking.forms import record_id
 from booking.i18n.labels import CATEGORY_LABELS, label
 from booking.i18n.text import turkish_sorted
 from booking.models import Role, User, utcnow
@@ -67,15 +68,15 @@ def _choice(actor: User) -> tuple[int, int | None, list[int], str | None]:
                              "olmalı. %(year)d yılının raporu gösteriliyor.",
                              asked=asked[:20], a=reports.MIN_YEAR, b=reports.MAX_YEAR,
                              year=default)
-    center_id = request.args.get("center_id", default=None, type=int)
+    center_id = request.args.get("center_id", default=None, type=record_id)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     return year, center_id, years, notice
 
 
-def _summary(actor: User, year: int, center_id: int | None) -> dict[str, Any]:
+def _summary(actor: User, year: int, center_id: int | None) -> reports.Summary:
     try:
-        return reports.summary(db.session(), actor, year, center_id)
+        return reports.summary(db.session(), actor, year, center_id, now=utcnow())
     except (NotFound, NotAllowed):
         abort(404)
     except RuleViolation:
@@ -91,7 +92,8 @@ def summary_page() -> str:
     by_center = turkish_sorted(report["by_center"], key=lambda e: e["name"])
     months = _month_names()
     scope = reports.report_scope(db.session(), actor)
-    rows_month = [(months[e["month"] - 1][:3], e["meetings"], e["programs"])
+    short = get_month_names("abbreviated", context="stand-alone", locale=get_locale())
+    rows_month = [(short[e["month"]], e["meetings"], e["programs"])
                   for e in report["by_month"]]
     categories = sorted(report["by_category"],
                         key=lambda e: (-(e["meetings"] + e["programs"]), e["category"]))

@@ -1,4 +1,4 @@
-"""Staff pages: the approval queue, verifying organisations, attendance and
+"""Staff pages: the approval queue, the organisations' verification inbox, attendance and
 closures (with the public-holiday import). Direct booking for others uses the
 request form of booking/web/bookings.py, which offers staff an organisation."""
 from __future__ import annotations
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,16 +25,20 @@ from booking.forms import (
     validated,
 )
 from booking.i18n import local_time
-from booking.i18n.text import matches, turkish_sorted
-from booking.models import Booking, BookingStatus, Center, Closure, Organization, Room
-from booking.services import accounts, closures
+from booking.i18n.dates import list_day
+from booking.i18n.text import turkish_sorted
+from booking.models import Booking, BookingStatus, Center, Closure, Room
+from booking.services import accounts, closures, verification
 from booking.services import attendance as attendance_service
 from booking.services import bookings as booking_service
 from booking.services.access import manages_center, scope_bookings
+from booking.services.checkin_lists import NO_SHOW_DAYS, no_shows_by_organization
 from booking.services.conflicts import block_end_if_approved, blocks_meet, find_conflicts
-from booking.services.errors import BookingConflict, DomainError, Interval, RuleViolation
+from booking.services.errors import BookingConflict, DomainError, RuleViolation, first_message
+from booking.services.intervals import Interval
 from booking.services.rules import wall_clock
-from booking.web.common import act, apply_errors, flash_form_errors, now, staff_required
+from booking.web import privacy
+from booking.web.common import act, apply_errors, flash_form_errors, now, page_of_list, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ATTENDANCE_DAYS = 90
@@ -136,34 +140,46 @@ def reject(booking_id: int) -> Any:
 # --- organisations -------------------------------------------------------------
 
 
+ORGANIZATIONS_PER_PAGE = 50
+
+
+def _inbox_args() -> dict[str, Any]:
+    """The filter, search and page a verification came from, to return to."""
+    return {key: value for key in ("status", "q", "page")
+            if (value := request.args.get(key, "").strip())}
+
+
 @bp.get("/organizations")
 @staff_required
 def organizations() -> str:
-    """Every organisation, unverified first, sorted and searched by Turkish rules."""
+    """The verification inbox: those awaiting verification (the default while
+    any are), the verified ones or all; searched by Turkish rules, paged."""
     query = request.args.get("q", "").strip()
-    rows = list(db.session.scalars(select(Organization).options(
-        selectinload(Organization.members))))
-    if query:
-        rows = [o for o in rows if matches(query, o.name, o.email, o.registry_number)]
-    rows = turkish_sorted(rows, key=lambda o: o.name)
-    rows.sort(key=lambda o: o.is_verified)
-    return render_template("staff/organizations.html", organizations=rows, query=query,
-                           confirm_form=ConfirmForm())
+    counts = verification.counts(db.session())
+    g.awaiting_verification = counts.awaiting  # the menu's count: no second query
+    status = verification.chosen_status(request.args.get("status"), counts)
+    page = page_of_list(verification.inbox(db.session(), status, query), ORGANIZATIONS_PER_PAGE)
+    privacy.viewed_contacts(row.first_member for row in page.items)
+    no_shows = no_shows_by_organization(db.session(), [r.organization for r in page.items], now())
+    return render_template("staff/organizations.html", page=page, query=query, status=status,
+                           counts=counts, statuses=verification.Status,
+                           confirm_form=ConfirmForm(), no_shows=no_shows,
+                           no_show_days=NO_SHOW_DAYS)
 
 
 @bp.post("/organizations/<int:organization_id>/verify")
 @staff_required
 def verify(organization_id: int) -> Any:
+    """Verify one; back to the same filtered, searched page (the next one to verify)."""
     if ConfirmForm().validate_on_submit():
         try:
-            organization = accounts.verify_organization(db.session(), current_user, organization_id)
+            organization = run_in_transaction(db.session(), lambda: accounts.verify_organization(
+                db.session(), current_user, organization_id))
         except DomainError:
-            db.session.rollback()
             abort(404)
-        db.session.commit()
         flash(gettext("%(name)s doğrulandı; üyeleri artık salon talep edebilir.",
                       name=organization.name), "ok")
-    return redirect(url_for("staff.organizations", q=request.args.get("q", "")))
+    return redirect(url_for("staff.organizations", **_inbox_args()))
 
 
 # --- attendance ----------------------------------------------------------------
@@ -206,16 +222,13 @@ def record_attendance(booking_id: int) -> Any:
                        gettext("Bir tam sayı girin."))
         return _attendance_page((booking, message, typed))
     try:
-        attendance_service.record_attendance(db.session(), current_user, booking.id,
-                                          validated(form.actual_attendees.data), now())
+        run_in_transaction(db.session(), lambda: attendance_service.record_attendance(
+            db.session(), current_user, booking.id, validated(form.actual_attendees.data), now()))
     except DomainError as exc:
-        db.session.rollback()
-        message = exc.errors[0].message if isinstance(exc, RuleViolation) and exc.errors \
-            else exc.message
+        message = first_message(exc)
         # Read again after the rollback; it is there, _managed_booking found it (cast: "or None").
         again = cast(Booking, db.session.get(Booking, booking_id))
         return _attendance_page((again, str(message), typed))
-    db.session.commit()
     flash(gettext("“%(title)s” için katılım kaydedildi.", title=booking.title), "ok")
     if correction:
         return redirect(url_for("staff.attendance") + f"#booking-{booking.id}")
@@ -248,8 +261,7 @@ def closure_span(closure: Closure) -> tuple[str, str]:
     tz = closure.center.tz
     start, end = closure.start_at.astimezone(tz), closure.end_at.astimezone(tz)
     if start.time() == time(0) and end.time() == time(0):
-        return (format_date(start.date(), "long"),
-                format_date(end.date() - timedelta(days=1), "long"))
+        return list_day(start.date()), list_day(end.date() - timedelta(days=1))
     return local_time(closure.start_at, tz), local_time(closure.end_at, tz)
 
 
@@ -334,8 +346,8 @@ def delete_closure(closure_id: int) -> Any:
     if closure is None or not manages_center(current_user, closure.center_id):
         abort(404)
     if ConfirmForm().validate_on_submit():
-        closures.delete_closure(db.session(), current_user, closure.id, now())
-        db.session.commit()
+        run_in_transaction(db.session(), lambda: closures.delete_closure(
+            db.session(), current_user, closure.id, now()))
         flash(gettext("Kapanış silindi."), "ok")
     return redirect(url_for("staff.closures_page"))
 

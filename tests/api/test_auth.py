@@ -10,12 +10,11 @@ from booking.extensions import limiter
 from booking.models import ApiToken
 from tests.support.api import assert_problem
 from tests.support.factories import PASSWORD
+from tests.support.web import plant_sign_in
 
 
 def _login(client, user) -> None:
-    with client.session_transaction() as web_session:
-        web_session["_user_id"] = user.get_id()
-        web_session["_fresh"] = True
+    plant_sign_in(client, user)
 
 
 def test_creating_a_token_with_good_credentials_gives_201_and_stores_only_a_hash(api, scene, session):

@@ -220,7 +220,7 @@ def test_api_messages_are_turkish_by_default_and_english_on_request(api, scene, 
     en = {"Accept-Language": "en"}
     cases = [  # (response in Turkish, response in English, Turkish detail, English detail)
         (api.get("/centers/999"), api.get("/centers/999", headers=en),
-         "Merkez bulunamadı.", "Center not found."),
+         "Merkez bulunamadı.", "Centre not found."),
         (api.get("/rooms/999"), api.get("/rooms/999", headers=en),
          "Salon bulunamadı.", "Room not found."),
         (api.get("/users/me"), api.get("/users/me", headers=en),

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from booking.models import Role
+import pytest
+from sqlalchemy import select
+
+from booking.models import Organization, Role
 from tests.support.api import PROBLEM, at, iso
 from tests.support.factories import PASSWORD, make_user
+from tests.support.web import confirmation_link
 
 API = "/api/v1"
 
@@ -23,7 +27,12 @@ def _token(client, email: str, password: str) -> str:
     return response.get_json()["token"]
 
 
-def test_register_verify_request_approve_conflict_cancel(client, session):
+@pytest.fixture
+def app_config(smtp_port: int) -> dict[str, object]:
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_TIMEOUT": 5}
+
+
+def test_register_verify_request_approve_conflict_cancel(client, session, mailbox):
     # The only set-up outside HTTP: the admin who bootstraps the system.
     admin = make_user(session, Role.ADMIN, email="yonetici@belediye.gov.tr")
     session.commit()
@@ -49,8 +58,13 @@ def test_register_verify_request_approve_conflict_cancel(client, session):
                          "email": "bilgi@gencdoga.org"},
         "user": {"name": "Deniz Aydın", "email": "deniz@gencdoga.org",
                  "password": "doğa için parola"}})
-    assert registered.status_code == 201
-    org_id = registered.get_json()["organization"]["id"]
+    assert registered.status_code == 202
+    # The address is confirmed by the mailed link (a web page), then tokens work.
+    link = confirmation_link(mailbox, "deniz@gencdoga.org")
+    assert client.application.test_client().post(link).status_code == 302  # another browser
+    org_id = session.scalar(select(Organization.id).where(
+        Organization.name == "Gençlik ve Doğa Derneği"))
+    session.rollback()
     member_h = _bearer(_token(client, "deniz@gencdoga.org", "doğa için parola"))
     start = at(5, 18)
     request = {"room_id": room["id"], "title": "Gönüllü eğitimi", "start": iso(start),

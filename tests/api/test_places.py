@@ -175,7 +175,7 @@ def test_availability_errors(api, scene):
     assert_problem(api.get("/rooms/424242/availability"), 404)
     assert_problem(api.get(f"/rooms/{scene.room.id}/availability?from={day}T12:00&to={day}T10:00"),
                    422)
-    assert_problem(api.get(f"/rooms/{scene.room.id}/availability?from=2030-01-01&to=2031-01-01"),
+    assert_problem(api.get(f"/rooms/{scene.room.id}/availability?from=2030-01-01T00:00&to=2031-01-01T00:00"),
                    422)
 
 

@@ -1,8 +1,9 @@
 """The main journeys in headless Chromium against the live app (SQLite, CSRF on):
 an NGO registers, staff verify it, the member requests a room, staff approve it,
 the member sees it in the week view and copies the private feed link; a
-conflict resolved by a suggestion; a cancellation; a password reset through the
-real local SMTP server. Screenshots of the main pages go to docs/screenshots/."""
+conflict resolved by a suggestion in one step (confirm, not retype); a
+cancellation; a password reset through the real local SMTP server.
+Screenshots of the main pages go to docs/screenshots/."""
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from tests.support.browser import Live, assert_accessible, screenshot, sign_in, 
 from tests.support.factories import PASSWORD, make_booking
 from tests.support.mailbox import parts
 from tests.support.scene import Scene
-from tests.support.web import ahead, database, scene_for
+from tests.support.web import ahead, confirmation_link, database, scene_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,14 +55,18 @@ def test_register_verify_request_approve_and_subscribe(page: Page, live: Live,
     page.get_by_label("Parola (tekrar)").fill(PASSWORD)
     screenshot(page, "register")
     page.get_by_role("button", name="Kaydol").click()
-    expect(page.locator(".flash-ok")).to_contain_text("Kaydınız alındı")
+    expect(page.locator(".flash-ok")).to_contain_text("Yazdığınız adrese bir e-posta gönderdik")
+    # The mailed link confirms the address and signs in.
+    page.goto(confirmation_link(live.mailbox, "gulsen@isikli.org"))
+    page.get_by_role("button", name="Adresimi doğrula ve giriş yap").click()
+    expect(page.locator(".flash-ok")).to_contain_text("Adresiniz doğrulandı")
     expect(page.locator("main")).to_contain_text("henüz doğrulanmadı")
     sign_out(page)
 
     # Staff verify the new organisation, found by a Turkish search.
     sign_in(page, scene.staff.email, PASSWORD)
     page.get_by_role("link", name="Kuruluşlar").click()
-    page.get_by_label("Ara (ad, e-posta, sicil no)").fill("IŞIKLI")
+    page.get_by_label("Ara (ad, e-posta, sicil no, üye)").fill("IŞIKLI")
     page.get_by_role("button", name="Ara", exact=True).click()
     row = page.get_by_role("row", name=re.compile("Işıklı Gençlik Derneği"))
     expect(row).to_contain_text("Doğrulama bekliyor")
@@ -74,7 +79,11 @@ def test_register_verify_request_approve_and_subscribe(page: Page, live: Live,
     start = _weekday_start(6, 10)
     sign_in(page, "gulsen@isikli.org", PASSWORD)
     page.goto(f"/rooms/{scene.room.id}?week={start.date().isoformat()}")
-    page.locator(f'a[href*="date={start.date().isoformat()}"][href*="start_time=10:00"]').click()
+    gap = page.locator(f'.tl-track a.tl-pick[href*="date={start.date().isoformat()}"]').first
+    gap.focus()
+    for _ in range(8):  # from 08:00, a quarter of an hour each
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     expect(page.get_by_label("Başlangıç saati")).to_have_value("10:00")
     expect(page.get_by_label("Bitiş saati")).to_have_value("11:00")
     page.get_by_label("Bitiş saati").fill("12:00")
@@ -101,28 +110,31 @@ def test_register_verify_request_approve_and_subscribe(page: Page, live: Live,
     # The member sees it approved in the week view and copies the feed link.
     sign_in(page, "gulsen@isikli.org", PASSWORD)
     page.goto(f"/rooms/{scene.room.id}?week={start.date().isoformat()}")
-    mine = page.locator("td.cell-mine").first
+    mine = page.locator("li.tl-mine").first
     expect(mine).to_contain_text("Gençlik buluşması")
-    screenshot(page, "room-week")
+    expect(mine).to_have_attribute("data-start", "10:00")
     mine.get_by_role("link").click()
     expect(page.locator(".big-status")).to_contain_text("Onaylandı")
     page.get_by_role("link", name="Profil").click()
+    screenshot(page, "profile")
+    page.locator("main").get_by_role("link", name="Takvimlerim").click()
     page.get_by_role("button", name="Takvim bağlantısı oluştur").click()
-    feed_input = page.get_by_label("Takvim adresi")
+    feed_input = page.locator("#personal").get_by_role("textbox")
     feed_url = feed_input.input_value()
     assert feed_url.startswith(f"{live.url}/feeds/")
-    page.get_by_role("button", name="Kopyala").first.click()
-    expect(page.locator(".copy-status").first).to_have_text("Kopyalandı")
+    page.locator("#personal").get_by_role("button", name=re.compile("^Bağlantıyı kopyala")).click()
+    expect(page.locator("#personal .copy-status")).to_have_text("Kopyalandı")
     assert page.evaluate("navigator.clipboard.readText()") == feed_url
-    screenshot(page, "profile")
     feed = page.request.get(feed_url)
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     body = feed.text()
     assert "Gençlik buluşması" in body and "STATUS:CONFIRMED" in body
 
 
-def test_a_conflict_is_solved_by_clicking_a_suggestion(page: Page, live: Live,
-                                                       scene: Scene) -> None:
+def test_a_conflict_is_solved_in_one_step_by_a_suggestion(page: Page, live: Live,
+                                                          scene: Scene) -> None:
+    """Suggestion in one step: the conflict answer's "Bu zamanı iste" opens a
+    confirm page with everything typed; "Onayla ve gönder" requests it."""
     start = _weekday_start(5, 14)
     with database(live.app) as session:
         make_booking(session, session.merge(scene.room), start, 120, BookingStatus.APPROVED,
@@ -141,14 +153,23 @@ def test_a_conflict_is_solved_by_clicking_a_suggestion(page: Page, live: Live,
     expect(conflict).to_contain_text("onaylı rezervasyon")
     screenshot(page, "conflict-suggestions")
     assert_accessible(page)
-    suggestion = conflict.locator(".suggestions a").first
-    suggestion.click()
-    expect(page.get_by_label("Başlık", exact=True)).to_have_value("Çevre atölyesi")
-    assert page.get_by_label("Başlangıç saati").input_value() != "14:00" or \
-        page.get_by_label("Salon").input_value() != str(scene.room.id)
-    page.get_by_role("button", name="Talebi gönder").click()
+    offered = conflict.locator(".suggestion-slot").first.inner_text()
+    conflict.get_by_role("button", name="Bu zamanı iste").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bu zamanı onaylayın")
+    facts = page.locator(".confirm-offer")
+    expect(facts).to_contain_text("Çevre atölyesi")
+    expect(facts).to_contain_text("12")
+    expect(facts).to_contain_text(offered.split(" — ")[0])
+    screenshot(page, "suggestion-confirm")
+    assert_accessible(page)
+    page.get_by_role("button", name="Onayla ve gönder").click()
     expect(page.locator(".big-status")).to_contain_text("Onay bekliyor")
+    expect(page.locator(".flash-ok")).to_contain_text("Talebiniz alındı")
     assert _status(live, "Çevre atölyesi") == BookingStatus.PENDING
+    page.get_by_role("navigation", name="Ana menü").get_by_role(
+        "link", name="Rezervasyonlarımız").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kuruluşumuzun rezervasyonları")
+    expect(page.locator("main")).to_contain_text("Çevre atölyesi")
 
 
 def test_a_member_cancels_a_booking(page: Page, live: Live, scene: Scene) -> None:

@@ -15,7 +15,7 @@ from booking.models import Booking, BookingStatus, Closure, Organization, utcnow
 from tests.support.browser import Live, assert_accessible
 from tests.support.factories import PASSWORD, make_booking
 from tests.support.scene import Scene
-from tests.support.web import ahead, database, page_day, scene_for
+from tests.support.web import ahead, confirmation_link, database, page_day, scene_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -155,8 +155,13 @@ def test_a_staff_members_day_by_keyboard_lands_the_focus_on_each_answer(
     with database(live.app) as session:
         assert session.scalar(select(Closure.reason)) == "Boya badana"
 
-    # The report: its filter is reached and sent with the keyboard.
+    # The report: its filter is reached and sent with the keyboard; each select
+    # is named by its label alone (not by its options: "Yıl 2027202620252024").
     page.goto("/reports/")
+    expect(page.get_by_role("combobox", name="Yıl", exact=True)).to_be_visible()
+    expect(page.get_by_role("combobox", name="Merkez", exact=True)).to_be_visible()
+    # Read in browse mode, each label is its word alone.
+    expect(page.locator(".report-filter label").first).to_have_text("Yıl")
     _tab_to(page, lambda f: f["text"] == "Göster")
     _enter(page)
     expect(page.locator("h1")).to_contain_text("faaliyet raporu")
@@ -176,7 +181,7 @@ def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
     page.get_by_label("Dil", exact=True).select_option("en")
     page.get_by_role("button", name="Dili değiştir").click()
     page.goto("/register")
-    expect(page).to_have_title("Register an organisation · Civil Society Centers")
+    expect(page).to_have_title("Register an organisation · Civil Society Centres")
     page.get_by_label("Organisation name").focus()
     page.keyboard.type("Yelken Gençlik Kulübü")
     page.get_by_label("Organisation e-mail address").focus()
@@ -202,21 +207,30 @@ def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
         page.get_by_label(label, exact=True).focus()
         page.keyboard.type(PASSWORD)
     _enter(page)
-    assert _focused(page)["text"].startswith("✓ Your registration was received.")
+    assert _focused(page)["text"].startswith("✓ We sent an e-mail to the address you entered.")
+    page.goto(confirmation_link(live.mailbox, "ece@yelken.example.org"))
+    _tab_to(page, lambda f: f["text"] == "Confirm my address and sign in")
+    _enter(page)
+    assert _focused(page)["text"].startswith("✓ Your address is confirmed")
 
     with database(live.app) as session:
         session.scalar(select(Organization).where(
             Organization.name == "Yelken Gençlik Kulübü")).is_verified = True
         session.commit()
 
-    # A free hour of the room's week, reached with Tab, opens the filled-in form.
+    # A free gap of the room's week, reached with Tab; the arrows move the
+    # start from 08:00 to 10:00 and Enter opens the filled-in form.
     start = ahead(8, 10)
     while start.weekday() >= 5:
         start += timedelta(days=1)
     page.goto(f"/rooms/{scene.room.id}?week={start.date().isoformat()}")
-    when = f"{page_day(live.app, start.date(), 'EEEE d MMMM', 'en')}, 10:00"
+    when = page_day(live.app, start.date(), "EEEE d MMMM", "en")
     _tab_to(page, lambda f: f["tag"] == "A" and "request:" in f["text"]
             and f["text"].endswith(f" {when}"), limit=200)
+    for _ in range(8):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#tl-live")).to_have_text(
+        f"{page_day(live.app, start.date(), 'EEEE', 'en')} 10:00–11:00 selected")
     _enter(page)
     expect(page.get_by_label("Start time")).to_have_value("10:00")
     page.get_by_label("Title", exact=True).focus()
@@ -227,16 +241,18 @@ def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
     _enter(page)
     assert _focused(page)["text"].startswith("✓ Your request was received")
 
-    # The calendar link: the section is focused, described by a message that
-    # speaks of no old link (this is the first one).
-    page.goto("/profile")
+    # The calendar link, on "My calendars": its section is focused, described by a
+    # message that speaks of no old link (this is the first one); the address follows.
+    page.goto("/profile/calendars")
     page.get_by_role("button", name="Create a calendar link").focus()
     _enter(page)
     focused = _focused(page)
-    assert focused["id"] == "feed"
+    assert focused["id"] == "personal"
     message = page.locator(f"#{focused['describedby']}")
     expect(message).to_have_text(re.compile("Your calendar link is ready"))
     expect(message).not_to_contain_text("old link")
-    page.keyboard.press("Tab")
-    expect(page.get_by_label("Calendar address")).to_be_focused()
+    address = page.locator("#personal-feed-url")
+    _tab_to(page, lambda f: f["tag"] == "INPUT" and f["id"] == "personal-feed-url", limit=40)
+    expect(address).to_be_focused()
+    assert address.input_value().startswith("http")
     assert_accessible(page)

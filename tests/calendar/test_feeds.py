@@ -17,7 +17,14 @@ from sqlalchemy import event, select
 from booking.models import AuditEntry, BookingStatus, FeedToken, Role, utcnow
 from booking.services import feed_tokens
 from booking.services.errors import NotAllowed, NotFound
-from tests.support.factories import make_booking, make_center, make_organization, make_room, make_user
+from tests.support.factories import (
+    make_booking,
+    make_center,
+    make_organization,
+    make_organization_feed_link,
+    make_room,
+    make_user,
+)
 from tests.support.ical_checks import expand, icaljs, rfc_problems
 
 IST = ZoneInfo("Europe/Istanbul")
@@ -359,9 +366,10 @@ def test_the_window_is_configurable_and_bounds_the_feed(app, client, session, sc
 
 
 def _token_for_org(session, actor, org) -> str:
-    issued = feed_tokens.issue_token(session, actor, organization_id=org.id, now=utcnow())
+    """The organisation's shared link from before personal links."""
+    token = make_organization_feed_link(session, org)
     session.commit()
-    return issued.token
+    return token
 
 
 def test_an_organisation_feed_has_its_pending_bookings_as_tentative_with_details(
@@ -391,7 +399,7 @@ def test_a_staff_feed_covers_the_centers_of_that_staff_member(client, session, s
     elsewhere = make_room(session, make_center(session, name="Üsküdar Merkezi"))
     far = make_booking(session, elsewhere, _at(3), 60, BookingStatus.APPROVED, title="Başka yer")
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]], language="en")
-    issued = feed_tokens.issue_token(session, staff, user_id=staff.id, now=utcnow())
+    issued = feed_tokens.issue_personal(session, staff, utcnow())
     session.commit()
     response = client.get(f"/feeds/{issued.token}.ics")
     events = _events(response)
@@ -400,57 +408,68 @@ def test_a_staff_feed_covers_the_centers_of_that_staff_member(client, session, s
     assert str(events[_uid(scene["hidden"])]["SUMMARY"]) == (
         "Yönetim kurulu — Çevre Gönüllüleri Derneği")
     # No ?lang and no Accept-Language: the staff member's own language.
-    assert "Center bookings: Kadıköy Sivil Toplum Merkezi" in response.data.decode()
+    assert "Centre bookings: Kadıköy Sivil Toplum Merkezi" in response.data.decode()
     seen = icaljs(response.data)
     assert {e["status"] for e in seen["events"]} == {"CONFIRMED", "TENTATIVE"}
 
 
-def test_regenerating_a_token_kills_the_old_one_and_revoking_kills_all(client, session, scene):
-    member, org = scene["member"], scene["org"]
-    first = _token_for_org(session, member, org)
+def test_regenerating_a_personal_link_kills_the_old_one_and_revoking_kills_it(
+        client, session, scene):
+    member = scene["member"]
+    first = feed_tokens.issue_personal(session, member, utcnow()).token
+    session.commit()
     assert client.get(f"/feeds/{first}.ics").status_code == 200
-    second = _token_for_org(session, member, org)
+    second = feed_tokens.issue_personal(session, member, utcnow()).token
+    session.commit()
     assert client.get(f"/feeds/{first}.ics").status_code == 404
     assert client.get(f"/feeds/{second}.ics").status_code == 200
-    assert feed_tokens.revoke_tokens(session, member, organization_id=org.id, now=utcnow()) == 1
+    assert feed_tokens.revoke_personal(session, member, utcnow()) == 1
     session.commit()
     assert client.get(f"/feeds/{second}.ics").status_code == 404
     assert client.get("/feeds/not-a-real-token.ics").status_code == 404
 
 
 def test_tokens_are_long_random_and_stored_only_as_sha256(session, scene):
-    issued = feed_tokens.issue_token(session, scene["member"], organization_id=scene["org"].id,
-                               now=utcnow())
+    issued = feed_tokens.issue_personal(session, scene["member"], utcnow())
     assert len(issued.token) >= 43  # 32 random bytes, URL-safe base64
     stored = session.scalars(select(FeedToken.token_hash)).all()
     assert stored == [hashlib.sha256(issued.token.encode()).hexdigest()]
     assert issued.token not in stored
-    entries = session.scalars(select(AuditEntry.action).where(AuditEntry.entity ==
-                                                              "organization")).all()
+    entries = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "user")).all()
     assert "feed_token_issue" in entries
     session.rollback()
 
 
-def test_who_may_issue_which_feed_token(session, scene):
+def test_a_personal_link_is_its_owners_alone_and_an_organisation_link_its_members(
+        session, scene):
     now = utcnow()
     stranger = make_user(session, organization=scene["other_org"])
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]])
     admin = make_user(session, role=Role.ADMIN)
+    feed_tokens.issue_personal(session, staff, now)
+    make_organization_feed_link(session, scene["org"])
+    # Nobody, not even an admin, sees or revokes another person's link.
+    for actor in (scene["member"], admin):
+        with pytest.raises(NotFound):
+            feed_tokens.revoke_tokens(session, actor, user_id=staff.id, now=now)
+        with pytest.raises(NotFound):
+            feed_tokens.live_token(session, actor, user_id=staff.id)
+    # An organisation's link: its members, staff and admins; not another organisation.
     with pytest.raises(NotFound):
-        feed_tokens.issue_token(session, stranger, organization_id=scene["org"].id, now=now)
-    with pytest.raises(NotFound):
-        feed_tokens.issue_token(session, scene["member"], user_id=staff.id, now=now)
-    with pytest.raises(NotAllowed):
-        feed_tokens.issue_token(session, scene["member"], user_id=scene["member"].id, now=now)
-    assert feed_tokens.issue_token(session, staff, organization_id=scene["org"].id, now=now).token
-    assert feed_tokens.issue_token(session, admin, user_id=staff.id, now=now).token
+        feed_tokens.revoke_tokens(session, stranger, organization_id=scene["org"].id, now=now)
+    assert feed_tokens.organization_link(session, stranger) is None
+    assert feed_tokens.organization_link(session, scene["member"]) is not None
     assert feed_tokens.live_token(session, staff, user_id=staff.id) is not None
+    # A deactivated person gets no new link.
+    scene["member"].is_active = False
+    with pytest.raises(NotAllowed):
+        feed_tokens.issue_personal(session, scene["member"], now)
     session.rollback()
 
 
 def test_a_staff_token_stops_working_when_the_user_is_deactivated(client, session, scene):
     staff = make_user(session, role=Role.STAFF, centers=[scene["center"]])
-    token = feed_tokens.issue_token(session, staff, user_id=staff.id, now=utcnow()).token
+    token = feed_tokens.issue_personal(session, staff, utcnow()).token
     session.commit()
     assert client.get(f"/feeds/{token}.ics").status_code == 200
     staff.is_active = False
@@ -625,3 +644,22 @@ def test_the_body_cache_drops_the_least_recently_used_feeds_first():
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"9012")
     cache.put("huge", b"x" * 11)
     assert cache.get("huge") is None
+
+
+def test_a_released_no_show_stays_in_the_feeds_as_cancelled_and_moves_last_modified(
+    client, session, scene
+):
+    from booking.services import checkin
+
+    url = f"/rooms/{scene['room'].id}/calendar.ics"
+    before = client.get(url)
+    booking = scene["public"]
+    released = checkin.release_no_shows(session, booking.start_at + timedelta(minutes=20))
+    # The other room's booking at the same time goes too.
+    assert booking.id in [item.booking.id for item in released]
+    session.commit()
+    after = client.get(url, headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200
+    event = _events(after)[_uid(booking)]
+    assert str(event["STATUS"]) == "CANCELLED" and str(event["TRANSP"]) == "TRANSPARENT"
+    assert event.decoded("SEQUENCE") == 1

@@ -11,13 +11,13 @@ from booking.calendar.ical import (
     EventOptions,
     booking_uid,
     build_calendar,
-    feed_language,
     render_calendar,
     serialize,
     single_booking_calendar,
     webcal_url,
 )
 from booking.calendar.vtimezone import vtimezone
+from booking.calendar.words import feed_language
 from booking.models import Booking, BookingStatus, Center, Organization, Room, User
 from tests.support.ical_checks import expand, icaljs, rfc_problems
 

@@ -111,18 +111,17 @@ def test_a_password_reset_link_submitted_twice_at_once_is_spent_once(app):
 def test_two_new_calendar_links_at_once_leave_one_working_link(app):
     with app.app_context():
         scene = build_scene(db.session)
-        member_id, org_id = scene.member.id, scene.org.id
+        member_id = scene.member.id
         db.session.commit()
     secrets: list[str] = []
 
     def issue(i: int) -> None:
-        issued = feed_tokens.issue_token(db.session, db.session.get(User, member_id),
-                                   organization_id=org_id, now=utcnow())
+        issued = feed_tokens.issue_personal(db.session, db.session.get(User, member_id), utcnow())
         secrets.append(issued.token)
 
     assert _race(app, issue) == ["ok"] * WRITERS
     with app.app_context():
         live = db.session.scalars(select(FeedToken).where(
-            FeedToken.organization_id == org_id, FeedToken.revoked_at.is_(None))).all()
+            FeedToken.user_id == member_id, FeedToken.revoked_at.is_(None))).all()
         assert len(live) == 1
         assert live[0].token_hash in {hash_secret(secret) for secret in secrets}

@@ -275,7 +275,8 @@ def test_the_booking_engine_enqueues_and_the_sender_delivers(
 
     to_mine = [m["X-Booking-Notification"] for m in mailbox.to(scene.member_tr.email)]
     to_rival = [m["X-Booking-Notification"] for m in mailbox.to(scene.member_en.email)]
-    assert to_mine == [kinds.REQUEST_RECEIVED, kinds.APPROVED, kinds.REMINDER, kinds.CANCELLED]
+    assert to_mine == [kinds.REQUEST_RECEIVED, kinds.APPROVED, kinds.CHANGED, kinds.REMINDER,
+                       kinds.CANCELLED]
     assert to_rival == [kinds.REQUEST_RECEIVED, kinds.AUTO_REJECTED]
     assert rival.id != mine.id
 

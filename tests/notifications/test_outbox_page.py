@@ -14,6 +14,7 @@ from booking.notifications import events
 from tests.support.factories import make_user
 from tests.support.notification_scene import NOW, build_scene
 from tests.support.processes import rows
+from tests.support.web import plant_sign_in
 
 
 @pytest.fixture
@@ -31,9 +32,7 @@ def csrf_token(client: FlaskClient, secret_key: str = "test-secret") -> str:
 
 
 def sign_in(client: FlaskClient, user: User) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = user.get_id()
-        flask_session["_fresh"] = True
+    plant_sign_in(client, user)
 
 
 def queue(session: Session) -> None:

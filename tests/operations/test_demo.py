@@ -31,14 +31,18 @@ from booking.models import (
     OrganizationKind,
     Room,
     User,
+    WaitlistEntry,
+    WaitlistState,
 )
 from booking.services import reports
 from booking.services.accounts import authenticate
 from tests.support.databases import PG_ADMIN_URL
 from tests.support.factories import make_center
+from tests.support.web import plant_sign_in
 
 CENTERS_TZ = ZoneInfo("Europe/Istanbul")
-TABLES = (Center, Room, Closure, Organization, User, BookingSeries, Booking, AuditEntry)
+TABLES = (Center, Room, Closure, Organization, User, BookingSeries, Booking, AuditEntry,
+          WaitlistEntry)
 
 OVERLAPPING_APPROVED_PAIRS = text(
     """
@@ -196,10 +200,8 @@ def test_seed_demo_gives_the_citys_2024_figures_and_keeps_every_rule(runner, ses
     assert authenticate(session, "uye001@stk.example.org", DEMO_PASSWORD).organization.is_verified
 
     # The report page shows the figures as a municipal press release would.
-    admin_id = _admin(session).get_id()
-    session.rollback()
-    with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = admin_id
+    admin = _admin(session)
+    plant_sign_in(client, admin)
     g.pop("_login_user", None)
     page = client.get("/reports/?year=2024").get_data(as_text=True)
     assert "2024 yılında merkezlerimizde 3.088 toplantı yapıldı" in page
@@ -325,3 +327,49 @@ def test_fit_total_reaches_the_target_exactly_within_capacities():
     assert sum(values) == 75 and values[0] <= 12 and values[2] <= 30
     with pytest.raises(ValueError):
         fit_total([10, 20], [10, 20], 31, rng)
+
+
+@pytest.mark.slow
+def test_the_demo_year_has_check_ins_and_no_shows_and_nothing_left_to_release(
+        runner, session, database_url, demo_copies, tmp_path_factory):
+    from booking.services import checkin
+
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    report = reports.summary(session, _admin(session), 2024)
+    assert (report["meetings"], report["programs"], report["attendees"]) == (3088, 228, 118_343)
+    assert 20 <= report["no_shows"] <= 40
+    assert 0 < report["no_show_rate"] < 0.05
+    assert all(0 <= room["occupancy"] < 1 for room in report["occupancy"])
+    assert sum(room["booked_hours"] for room in report["occupancy"]) > 5000
+    # Every past approved booking was checked in: the job finds nothing to release.
+    assert checkin.release_no_shows(session, datetime.now(UTC)) == []
+    session.rollback()
+
+
+def test_the_demo_has_a_waitlist_with_one_open_offer(runner, session, database_url, demo_copies,
+                                                     tmp_path_factory):
+    """A few organisations wait for taken hours of the coming weeks; one of
+    those hours was cancelled and is held for the first of them."""
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    entries = session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.created_at)).all()
+    assert len(entries) == 8
+    states = Counter(entry.state for entry in entries)
+    assert states == {WaitlistState.WAITING: 7, WaitlistState.OFFERED: 1}
+    [offered] = [entry for entry in entries if entry.state == WaitlistState.OFFERED]
+    offer = offered.booking
+    assert offer.status == BookingStatus.OFFERED and offer.offer_expires_at is not None
+    assert offer.offer_expires_at <= offer.start_at
+    assert offered.organization.is_verified
+    # The cancelled booking it replaces, and the rest still waiting for approved hours.
+    cancelled = session.scalar(select(Booking).where(
+        Booking.room_id == offer.room_id, Booking.start_at == offer.start_at,
+        Booking.status == BookingStatus.CANCELLED))
+    assert cancelled is not None and cancelled.organization_id != offered.organization_id
+    for entry in entries:
+        if entry.state == WaitlistState.WAITING and entry.start_at != offer.start_at:
+            assert session.scalar(select(func.count()).select_from(Booking).where(
+                Booking.room_id == entry.room_id, Booking.start_at == entry.start_at,
+                Booking.status == BookingStatus.APPROVED)) == 1
+    _check_every_rule(session)

@@ -14,7 +14,9 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
+from email.message import Message
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from flask import Flask
@@ -70,18 +72,57 @@ def test_outbox_max_attempts_is_a_documented_checked_setting(app: Flask) -> None
         create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "OUTBOX_MAX_ATTEMPTS": 0})
 
 
-def test_the_development_secret_key_is_named_in_a_warning(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("BOOKING_SECRET_KEY", raising=False)
-    with caplog.at_level(logging.WARNING):
-        create_app({"DATABASE_URL": "sqlite://"})
-    assert any("SECRET_KEY is the development default" in r.getMessage() for r in caplog.records)
-    caplog.clear()
-    with caplog.at_level(logging.WARNING):
-        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 64})
-        create_app({"DATABASE_URL": "sqlite://", "TESTING": True})
-    assert not [r for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+def _gunicorn(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--timeout", "30", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_gunicorn_refuses_the_development_secret_key_and_stops(tmp_path: Path) -> None:
+    """One line saying what to do, and the master stops: it does not boot
+    workers that die one after the other forever."""
+    env = sender_env(f"sqlite:///{tmp_path / 'unused.sqlite3'}", free_port())
+    del env["BOOKING_SECRET_KEY"]
+    # One worker: when several fail at once gunicorn 27 itself may print a
+    # traceback of its own HaltServer while stopping (it stops all the same).
+    process = _gunicorn(env, free_port(), workers=1)
+    try:
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 4, output  # gunicorn's "App failed to load."
+    assert "error: SECRET_KEY is the published development key (or empty): set " \
+        "BOOKING_SECRET_KEY" in output
+    assert 'python3 -c "import secrets; print(secrets.token_hex(32))"' in output
+    assert "Traceback" not in output and "App failed to load." in output
+
+
+def test_gunicorn_with_a_key_and_https_serves_the_security_headers(database_url: str) -> None:
+    port = free_port()
+    env = sender_env(database_url, free_port(), BOOKING_BASE_URL="https://rezervasyon.example")
+    process = _gunicorn(env, port)
+    answers: list[Message] = []
+
+    def answered() -> bool:
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as reply:
+                answers.append(reply.headers)
+                return True
+        except OSError:
+            return process.poll() is not None  # stopped: no point waiting
+
+    try:
+        assert eventually(answered, timeout=60) and answers
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    (headers,) = answers
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "; Secure;" in headers["Set-Cookie"]
+    assert "Traceback" not in output
 
 
 def test_every_setting_read_by_the_code_is_documented() -> None:
@@ -295,8 +336,10 @@ def test_the_scheduler_process_waits_for_the_database_then_sends(
     assert process.returncode == 0, output
     assert "the scheduler waits and tries again in 5 s: OperationalError" in output
     assert "job outbox-send: interval[0:01:00]" in output
-    # The jobs are set up once, when the database answers, not on every try.
-    assert output.count("Adding job tentatively") == 3
+    # The jobs are set up once, when the database answers, not on every try:
+    # the sender, the escalation, the KVKK retention run, the no-show release, the
+    # waitlist's expiry and one digest zone.
+    assert output.count("Adding job tentatively") == 6
     assert f"booking.jobs: outbox: sent {2 + digests}, retrying 0, failed 0, skipped 0" in output
     assert "Traceback" not in output
     # APScheduler's two lines per run of every job are not repeated in the log.

@@ -11,10 +11,10 @@ from sqlalchemy import event
 
 from booking.models import BookingStatus
 from booking.services.availability import (
-    _subtract,
     center_availability,
     free_rooms,
     room_availability,
+    subtract,
 )
 from booking.services.closures import add_closure
 from booking.services.errors import NotFound
@@ -122,4 +122,4 @@ def test_one_pass_subtract_equals_the_plain_definition(cuts, taken):
     points = sorted(cuts)
     windows = list(zip(points[::2], points[1::2], strict=False))
     intervals = [(s, s + timedelta(minutes=5 * n)) for s, n in taken]
-    assert _subtract(windows, intervals) == _naive_subtract(windows, intervals)
+    assert subtract(windows, intervals) == _naive_subtract(windows, intervals)

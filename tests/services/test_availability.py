@@ -85,3 +85,19 @@ def test_a_week_view_spans_days_in_the_center_zone(session, scene):
     result = room_availability(session, scene.room.id, local(3, 0), local(10, 0), NOW)
     assert len(result.free) == 7
     assert all(end - start == timedelta(hours=14) for start, end in result.free)
+
+
+def test_staff_skip_the_hours_only_in_the_centers_they_manage(session, scene):
+    """One rule (access.overrides_rules) for the free-room list, as for the search:
+    at 23:00, outside the opening hours, a center's own staff find its rooms
+    free, staff of another center find none."""
+    from booking.models import Role
+    from tests.support.factories import make_center, make_user
+
+    elsewhere = make_user(session, Role.STAFF, centers=[make_center(session)])
+    session.flush()
+    late = free_rooms(session, scene.center.id, local(3, 23), local(3, 23, 30), 5, NOW,
+                      scene.staff)
+    assert late
+    assert free_rooms(session, scene.center.id, local(3, 23), local(3, 23, 30), 5, NOW,
+                      elsewhere) == []

@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from booking.models import Closure
 from booking.services.bookings import create_booking
-from booking.services.closures import add_closure, delete_closure, import_holidays
+from booking.services.closures import (
+    add_closure,
+    closure_reason,
+    delete_closure,
+    holiday_name,
+    import_holidays,
+)
 from booking.services.errors import NotAllowed, RuleViolation
 from tests.support.scene import ISTANBUL, NOW, local
 
@@ -65,3 +71,40 @@ def test_a_holiday_blocks_bookings_on_that_day(session, scene):
     republic_day = local(0, 10).replace(month=10, day=29)
     with pytest.raises(BookingConflict):
         create_booking(session, scene.staff, scene.request(republic_day, 60), NOW)
+
+
+def _imported(session, scene, year: int) -> dict[tuple[date, int], Closure]:
+    """The holiday closures of ``year``, by local day and starting hour."""
+    results = import_holidays(session, scene.staff, scene.center.id, year, NOW)
+    return {(r.closure.start_at.astimezone(ISTANBUL).date(),
+             r.closure.start_at.astimezone(ISTANBUL).hour): r.closure for r in results}
+
+
+def test_half_day_eves_are_imported_as_closures_from_13_00(session, scene):
+    closures = _imported(session, scene, 2030)
+    eve = closures[(date(2030, 10, 28), 13)]
+    assert eve.reason == "Cumhuriyet Bayramı (saat 13.00'ten)"
+    assert eve.end_at.astimezone(ISTANBUL).date() == date(2030, 10, 29)
+    assert (date(2030, 10, 28), 0) not in closures
+    assert closures[(date(2030, 10, 29), 0)].reason == "Cumhuriyet Bayramı"
+
+
+def test_an_imported_holiday_reads_in_the_readers_language_in_british_english(session, scene):
+    closures = _imported(session, scene, 2030)
+    new_year = closures[(date(2030, 1, 1), 0)]
+    assert new_year.reason == "Yılbaşı"  # stored as imported, in Turkish
+    assert closure_reason(new_year, "en") == "New Year's Day"
+    assert closure_reason(new_year, "tr") == "Yılbaşı"
+    assert closure_reason(closures[(date(2030, 5, 1), 0)], "en") == "Labour and Solidarity Day"
+    assert closure_reason(closures[(date(2030, 10, 28), 13)], "en") == "Republic Day (from 13:00)"
+
+
+def test_a_closure_reason_that_is_not_the_holidays_turkish_name_is_shown_as_stored(
+        session, scene):
+    typed = add_closure(session, scene.staff, center_id=scene.center.id, start=local(3, 0),
+                        end=local(4, 0), reason="Yılbaşı", now=NOW).closure
+    assert closure_reason(typed, "en") == "Yılbaşı"  # a manual closure is the staff's words
+    renamed = _imported(session, scene, 2030)[(date(2030, 1, 1), 0)]
+    renamed.reason = "Yılbaşı tatili"
+    assert closure_reason(renamed, "en") == "Yılbaşı tatili"
+    assert holiday_name(date(2030, 1, 2), "Yılbaşı", "en") == "Yılbaşı"  # no holiday that day

@@ -8,19 +8,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from booking.i18n import force_language
 from booking.services.errors import RuleViolation
-from booking.services.rules import local_instant, wall_clock
+from booking.services.rules import local_instant, message_day, wall_clock
 from tests.support.factories import make_center, make_room
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def test_a_time_skipped_by_the_spring_clock_change_is_refused_naming_it():
-    with pytest.raises(RuleViolation) as caught:
-        wall_clock(date(2027, 3, 28), time(2, 30), BERLIN, "start")
+@pytest.mark.parametrize("language, day", [("tr", "28 Mar 2027"), ("en", "28 Mar 2027")])
+def test_a_time_skipped_by_the_spring_clock_change_is_refused_naming_it(
+        app, language: str, day: str):
+    with app.test_request_context(), force_language(language):
+        with pytest.raises(RuleViolation) as caught:
+            wall_clock(date(2027, 3, 28), time(2, 30), BERLIN, "start")
+        assert message_day(date(2027, 3, 28)) == day  # the lists' date style
     error = caught.value.errors[0]
     assert error.field == "start"
-    assert "28.03.2027" in str(error.message) and "02:30" in str(error.message)
+    assert f"{day} " in str(error.message) and "02:30" in str(error.message)
 
 
 def test_the_times_around_the_gap_are_kept():
@@ -87,4 +92,4 @@ def test_moving_a_series_to_a_time_the_clocks_skip_is_refused_not_shifted(sessio
                       end_time=time(3, 30), now=NOW)
     error = caught.value.errors[0]
     assert error.field == "start_time"
-    assert "31.03.2030" in str(error.message) and "02:30" in str(error.message)
+    assert message_day(sunday) in str(error.message) and "02:30" in str(error.message)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from booking.services import reports
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
 from booking.web.report_csv import BOM, bookings_csv, summary_csv
 from tests.support.factories import make_booking, make_center, make_room, make_user
+from tests.support.web import plant_sign_in
 
 APPROVED = BookingStatus.APPROVED
 
@@ -25,9 +27,7 @@ def at(*args: int) -> datetime:
 
 
 def login(client: FlaskClient, user: User) -> None:
-    with client.session_transaction() as browser_session:
-        browser_session["_user_id"] = user.get_id()
-        browser_session["_fresh"] = True
+    plant_sign_in(client, user)
     # The ``session`` fixture keeps one app context open, which requests reuse:
     # drop Flask-Login's cached user so the next request loads this one.
     g.pop("_login_user", None)
@@ -44,8 +44,9 @@ def admin(session: Session) -> User:
 
 def test_cancelled_rejected_and_pending_bookings_never_count(session, admin):
     room = make_room(session)
-    for status in BookingStatus:
-        make_booking(session, room, at(2024, 3, 5, 9), status=status, actual_attendees=7)
+    # One hour each: an offer holds its time like an approved booking.
+    for hour, status in enumerate(BookingStatus, start=9):
+        make_booking(session, room, at(2024, 3, 5, hour), status=status, actual_attendees=7)
     report = reports.summary(session, admin, 2024)
     assert totals(report) == (1, 0, 7)
     assert report["expected_attendees"] == 10
@@ -330,7 +331,21 @@ def test_sqlite_answers_the_yearly_summary_from_the_index_alone(session, admin):
         reports.summary(session, admin, 2025)
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    [(statement, parameters)] = [s for s in sent if "GROUP BY" in s[0]]
+    # The counts' query (the occupancy's, grouped by room, is the other GROUP BY).
+    [(statement, parameters)] = [s for s in sent if "GROUP BY" in s[0] and "category" in s[0]]
     plan = " | ".join(row[-1] for row in session.connection().exec_driver_sql(
         "EXPLAIN QUERY PLAN " + statement, parameters))
     assert "USING COVERING INDEX ix_bookings_approved_room_period" in plan, plan
+
+
+def test_english_column_headers_read_as_counts_and_turkish_keeps_its_words(client, page_scene,
+                                                                           session):
+    users, _, _ = page_scene
+    session.get(User, users["admin"].id).language = "en"
+    session.commit()
+    login(client, users["admin"])
+    page = client.get("/reports/?year=2024").get_data(as_text=True)
+    assert re.search(r'<th scope="col">Month</th><th scope="col">Meetings</th>'
+                     r'<th scope="col">Programmes</th><th scope="col">Attendees</th>', page)
+    rows = _parse(client.get("/reports/summary.csv?year=2024").data.decode("utf-8"))
+    assert rows[0][2:] == ["Meetings", "Programmes", "Attendees"]

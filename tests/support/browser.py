@@ -1,5 +1,6 @@
 """The live app and headless Chromium for the browser tests (fixtures ``live``,
-``browser`` and ``page``, registered by tests/browser/conftest.py).
+``browser`` and ``page``, registered by tests/browser/conftest.py; a module
+changes the live app's settings by overriding ``live_config``).
 
 The app runs on SQLite in a werkzeug server thread on 127.0.0.1; Chromium is
 Debian's (``/usr/bin/chromium``), driven by Playwright. Without it the tests
@@ -8,7 +9,6 @@ are skipped with the reason, unless ``CI=true``: then they fail.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,18 +46,26 @@ class Live:
     mailbox: Mailbox
 
 
+@pytest.fixture(name="live_config")
+def live_config_fixture() -> dict[str, object]:
+    """Override in a test module to change the live app's settings."""
+    return {}
+
+
 @pytest.fixture(name="live")
-def live_fixture(sqlite_template: Path, tmp_path: Path) -> Iterator[Live]:
-    """The app with CSRF on, served from a thread, with a real SMTP server."""
+def live_fixture(database_url: str, tmp_path: Path,
+                 live_config: dict[str, object]) -> Iterator[Live]:
+    """The app with CSRF on, served from a thread, with a real SMTP server, on
+    each engine of the run (``database_url``: SQLite and PostgreSQL)."""
     require_chromium()
-    database = tmp_path / "browser.sqlite3"
-    shutil.copyfile(sqlite_template, database)
     port, smtp_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     app = create_app({
-        "TESTING": True, "SECRET_KEY": "browser-test", "DATABASE_URL": f"sqlite:///{database}",
+        "TESTING": True, "SECRET_KEY": "browser-test", "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
         "BASE_URL": url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_TIMEOUT": 5,
+        "ROOM_PHOTO_DIR": str(tmp_path / "photos"),
+        **live_config,
     })
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -89,13 +97,20 @@ def page_fixture(browser: Browser, live: Live) -> Iterator[Page]:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    # Whatever the Content-Security-Policy blocked (an inline script or style, a
+    # handler attribute) fails the test: Chromium reports each on the console.
+    refused: list[str] = []
+    tab.on("console", lambda message: refused.append(f"{tab.url}: {message.text}")
+           if "Content Security Policy" in message.text else None)
     yield tab
     context.close()
+    assert not refused, "blocked by the CSP:\n" + "\n".join(refused)
 
 
 def axe_violations(page: Page) -> list[str]:
     """Serious and critical axe-core findings on the current page, as readable lines."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script> tag: the page's CSP allows no inline script.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     # Only violations are read: axe then skips the detail of every passing check.
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

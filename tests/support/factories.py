@@ -12,6 +12,7 @@ from booking.models import (
     BookingKind,
     BookingStatus,
     Center,
+    FeedToken,
     Organization,
     OrganizationKind,
     Role,
@@ -73,6 +74,19 @@ def make_organization(session: Session, **values: object) -> Organization:
     session.add(organization)
     session.flush()
     return organization
+
+
+def make_organization_feed_link(session: Session, organization: Organization,
+                                created_at: datetime | None = None) -> str:
+    """An organisation's shared calendar link as issued before personal links
+    (the product no longer issues them); its secret."""
+    from booking.services.hashing import hash_secret, new_secret
+
+    secret = new_secret()
+    session.add(FeedToken(organization_id=organization.id, token_hash=hash_secret(secret),
+                          **({"created_at": created_at} if created_at else {})))
+    session.flush()
+    return secret
 
 
 def make_user(

@@ -12,20 +12,25 @@ from booking.models import OutboxMessage
 from tests.support import clock
 from tests.support.paths import ROOT
 
-__all__ = ["ROOT", "rows", "sender_env"]
+__all__ = ["CHILD_SECRET_KEY", "ROOT", "rows", "sender_env"]
+
+CHILD_SECRET_KEY = "child-process-secret-" + "0" * 43
 
 
 def sender_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str]:
     """The environment of a child process: the test's database and SMTP server,
-    no embedded scheduler, and the same "today" as the test itself."""
+    a real secret key (outside tests the development one is refused), no
+    embedded scheduler, and the same "today" as the test itself."""
     env = dict(os.environ)
+    env.pop("BOOKING_SECRET_KEY_FILE", None)
     env.update(
         BOOKING_DATABASE_URL=database_url,
+        BOOKING_SECRET_KEY=CHILD_SECRET_KEY,
         BOOKING_SMTP_HOST="127.0.0.1",
         BOOKING_SMTP_PORT=str(smtp_port),
         BOOKING_SCHEDULER_EMBEDDED="0",
-        **extra,
     )
+    env.update(extra)  # a test's own settings win
     env.update(clock.child_environment())
     return env
 

@@ -15,7 +15,7 @@ from booking.models import ApiToken, Organization, PasswordResetToken, User, utc
 from tests.support.factories import PASSWORD
 from tests.support.mailbox import Mailbox, parts
 from tests.support.scene import Scene
-from tests.support.web import database, login, scene_for
+from tests.support.web import confirmation_link, database, login, scene_for
 
 NEW_PASSWORD = "yeni parola 2030"
 
@@ -38,16 +38,23 @@ REGISTRATION = {
 }
 
 
-def test_registering_an_ngo_creates_an_unverified_organisation_and_signs_in(
-        app: Flask, client: FlaskClient) -> None:
+def test_registering_an_ngo_creates_an_unverified_organisation_signed_in_once_confirmed(
+        app: Flask, client: FlaskClient, mailbox: Mailbox) -> None:
     response = client.post("/register", data=REGISTRATION)
-    assert response.status_code == 302 and response.location == "/bookings"
+    assert response.status_code == 302 and response.location == "/register/sent"
+    assert "E-postanızı kontrol edin" in client.get("/register/sent").get_data(as_text=True)
     with database(app) as session:
         organization = session.scalar(
             select(Organization).where(Organization.name == "İyilik Derneği"))
         assert organization is not None and not organization.is_verified
         user = session.scalar(select(User).where(User.email == "sule@iyilik.org"))
         assert user is not None and user.organization_id == organization.id
+        assert user.email_confirmed_at is None
+    assert client.get("/bookings").status_code == 302  # not signed in yet
+    link = confirmation_link(mailbox, "sule@iyilik.org")
+    assert "Adresimi doğrula ve giriş yap" in client.get(link).get_data(as_text=True)
+    response = client.post(link)
+    assert response.status_code == 302 and response.location == "/bookings"
     page = client.get("/bookings").get_data(as_text=True)
     assert "henüz doğrulanmadı" in page
 
@@ -93,7 +100,8 @@ def test_registration_shows_field_errors(client: FlaskClient, scene: Scene) -> N
     data["password_confirm"] = PASSWORD
     html = client.post("/register", data=data).get_data(as_text=True)
     assert "Bu adla kayıtlı bir kuruluş var." in html
-    assert "Bu e-posta adresiyle bir hesap zaten var." in html
+    # Whether the address has an account is not told (its owner is mailed instead).
+    assert "Bu e-posta adresiyle bir hesap zaten var." not in html
     assert 'aria-invalid="true"' in html
 
 
@@ -252,29 +260,32 @@ def test_api_tokens_are_created_shown_once_and_revoked(client: FlaskClient, scen
     assert client.post("/profile/tokens", data={"name": ""}).status_code == 422
 
 
-def test_the_private_feed_link_is_regenerated(client: FlaskClient, scene: Scene) -> None:
+def test_the_personal_feed_link_is_regenerated_on_the_calendars_page(
+        client: FlaskClient, scene: Scene) -> None:
     login(client, scene.member)
-    client.post("/profile/feed")
-    html = client.get("/profile").get_data(as_text=True)
-    first = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', html).group(1)
+    client.post("/profile/calendars/personal")
+    html = client.get("/profile/calendars").get_data(as_text=True)
+    first = re.search(r'id="personal-feed-url" type="text" readonly value="([^"]+)"',
+                      html).group(1)
     assert first.startswith("http://localhost/feeds/")
     assert "webcal://localhost/feeds/" in html
     path = first.removeprefix("http://localhost")
     feed = client.get(path)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
-    client.post("/profile/feed")
+    client.post("/profile/calendars/personal")
     assert client.get(path).status_code == 404
 
 
 def test_regenerating_an_existing_feed_link_asks_first(client: FlaskClient, scene: Scene) -> None:
     login(client, scene.member)
-    first = client.get("/profile").get_data(as_text=True)
+    first = client.get("/profile/calendars").get_data(as_text=True)
     assert "Takvim bağlantısı oluştur" in first and "data-confirm" not in first.split(
-        'id="api-tokens"')[0]  # nothing to break yet
-    client.post("/profile/feed")
-    client.get("/profile")  # the page that shows the new address once
-    again = client.get("/profile").get_data(as_text=True)
-    assert "data-confirm=\"Eski bağlantı hemen çalışmayı bırakır" in again
+        'id="personal"')[1].split("</section>")[0]  # nothing to break yet
+    client.post("/profile/calendars/personal")
+    client.get("/profile/calendars")  # the page that shows the new address once
+    again = client.get("/profile/calendars").get_data(as_text=True)
+    assert "data-confirm=\"Eski bağlantınız hemen çalışmayı bırakır" in again
+    assert 'id="personal-feed-url"' not in again
 
 
 def test_language_switch_is_kept_in_the_session_and_on_the_user(
@@ -282,7 +293,7 @@ def test_language_switch_is_kept_in_the_session_and_on_the_user(
     response = client.post("/language", data={"language": "en", "next": "/centers"})
     assert response.location == "/centers"
     html = client.get("/centers").get_data(as_text=True)
-    assert 'lang="en"' in html and "Centers and rooms" in html
+    assert 'lang="en"' in html and "Centres and rooms" in html
     login(client, scene.member)
     client.post("/language", data={"language": "tr", "next": "https://evil.example/"})
     with database(app) as session:

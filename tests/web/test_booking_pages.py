@@ -12,8 +12,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.models import Booking, BookingStatus, Closure, Organization, utcnow
+from booking.services.rules import message_day
 from tests.support.scene import Scene
-from tests.support.web import ahead, approved_booking, booking_form, database, login, scene_for
+from tests.support.web import (
+    ahead,
+    approved_booking,
+    booking_form,
+    database,
+    login,
+    page_text,
+    scene_for,
+)
 
 
 @pytest.fixture
@@ -85,7 +94,7 @@ def test_a_conflict_shows_suggestions_that_fill_the_form(app: Flask, client: Fla
     assert response.status_code == 422
     html = unescape(response.get_data(as_text=True))
     assert "Bu zaman aralığında salon dolu." in html
-    links = re.findall(r'<li><a href="(/bookings/new\?[^"]+)">', html)
+    links = re.findall(r'<a class="suggestion-edit" href="(/bookings/new\?[^"]+)"', html)
     assert links, html
     form = unescape(client.get(links[0]).get_data(as_text=True))
     assert 'value="Gönüllü buluşması"' in form
@@ -158,11 +167,11 @@ def test_the_week_view_shows_busy_free_and_own_bookings(app: Flask, client: Flas
     _approved(app, scene, start, title="Gizli toplantı")
     week = start.date().isoformat()
     html = client.get(f"/rooms/{scene.room.id}?week={week}").get_data(as_text=True)
-    assert "cell-busy" in html and "Gizli toplantı" not in html
+    assert '<li class="tl-block tl-busy' in html and "Gizli toplantı" not in html
     login(client, scene.other_member)
     html = client.get(f"/rooms/{scene.room.id}?week={week}").get_data(as_text=True)
-    assert "cell-mine" in html and "Gizli toplantı" in html
-    assert "/bookings/new?room_id=" in html  # free hours link to the form
+    assert '<li class="tl-block tl-mine' in html and "Gizli toplantı" in html
+    assert '<a class="tl-pick" href="/bookings/new?room_id=' in html  # free time links to the form
 
 
 def test_the_queue_shows_overlaps_and_approving_rejects_rivals(
@@ -332,6 +341,6 @@ def test_a_closure_at_a_time_the_clocks_skip_is_a_form_error(app: Flask, client:
         "end_date": sunday.isoformat(), "end_time": "05:00", "reason": "Bakım"})
     assert response.status_code == 422
     html = unescape(response.get_data(as_text=True))
-    assert f"{sunday:%d.%m.%Y} günü saat 02:30 yok" in html
+    assert f"{page_text(app, message_day, sunday)} günü saat 02:30 yok" in html
     with database(app) as session:
         assert session.scalar(select(Closure).where(Closure.center_id == berlin_id)) is None

@@ -120,12 +120,12 @@ def test_the_menu_marks_the_page_you_are_on(client: FlaskClient, scene: Scene) -
 def test_a_first_calendar_link_does_not_speak_of_an_old_one(client: FlaskClient,
                                                             scene: Scene) -> None:
     login(client, scene.member)
-    html = _text(client.post("/profile/feed", follow_redirects=True))
+    html = _text(client.post("/profile/calendars/personal", follow_redirects=True))
     assert "Takvim bağlantınız hazır." in html
-    assert "eski bağlantı artık çalışmaz" not in html
+    assert "eski bağlantınız artık çalışmaz" not in html
     # Replacing it does warn that the old one stops.
-    html = _text(client.post("/profile/feed", follow_redirects=True))
-    assert "eski bağlantı artık çalışmaz" in html
+    html = _text(client.post("/profile/calendars/personal", follow_redirects=True))
+    assert "eski bağlantınız artık çalışmaz" in html
 
 
 def test_repeated_center_links_name_their_center(client: FlaskClient, scene: Scene) -> None:

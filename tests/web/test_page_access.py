@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support.scene import Scene
-from tests.support.web import ahead, login, scene_for
+from tests.support.web import ahead, database, login, scene_for
 
 PUBLIC = ["/", "/centers", "/login", "/register", "/password/forgot"]
 MEMBER = ["/bookings", "/bookings/new", "/profile"]
@@ -128,3 +128,25 @@ def test_ids_beyond_what_the_database_holds_are_404_not_500(client: FlaskClient,
             assert response.status_code == 404, (url, response.status_code)
         api = client.get(f"/api/v1/rooms/{too_big}")
         assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+
+def test_admins_see_inactive_centers_and_rooms_on_the_pages_as_in_the_api(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    """One rule (services/access.visible_room): an inactive room is a 404 for
+    visitors, members and staff, and shown, marked, to admins."""
+    with database(app) as session:
+        session.merge(scene.small_room).is_active = False
+        session.commit()
+    week = f"/rooms/{scene.small_room.id}"
+    assert client.get(week).status_code == 404
+    assert scene.small_room.name not in client.get("/centers").get_data(as_text=True)
+    for user in (scene.member, scene.staff):
+        login(client, user)
+        assert client.get(week).status_code == 404
+        client.post("/logout")
+    login(client, scene.admin)
+    _ok(client, week)
+    listing = _ok(client, "/centers")
+    assert scene.small_room.name in listing and "Devre dışı" in listing
+    assert scene.small_room.name in _ok(client, f"/centers/{scene.center.id}")

@@ -9,11 +9,11 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.i18n.dates import list_day
 from booking.models import (
     Booking,
     Organization,
@@ -30,6 +30,7 @@ from tests.support.web import (
     booking_form,
     database,
     login,
+    page_text,
     page_time,
     scene_for,
 )
@@ -249,55 +250,61 @@ def test_the_outbox_shows_message_kinds_as_words(app: Flask, client: FlaskClient
 # 11 ------------------------------------------------------------------------
 
 
-def test_free_cells_have_distinct_link_names(client: FlaskClient, scene: Scene) -> None:
+def test_free_gaps_have_distinct_link_names(client: FlaskClient, scene: Scene) -> None:
     login(client, scene.member)
     week = ahead(7, 0).date().isoformat()
     for url in (f"/rooms/{scene.room.id}?week={week}", f"/centers/{scene.center.id}?date={week}"):
         html = _html(client, url)
-        links = re.findall(r'<a href="/bookings/new\?[^"]*">(.*?)</a>', html, re.S)
+        axis = html[html.index('class="tl-grid'):]
+        links = re.findall(r'<a class="tl-pick" href="/bookings/new\?[^"]*"[^>]*>(.*?)</a>', axis, re.S)
         names = [" ".join(re.sub(r"<[^>]+>", "", link).split()) for link in links]
-        assert len(names) > 10, url
+        assert len(names) >= 4, url
         assert len(set(names)) == len(names), url
-        assert all("talep et:" in name and re.search(r"\d\d:00$", name) for name in names)
+        assert all(re.match(r"○ Boş \d\d:\d\d–\d\d:\d\d — talep et: ", name) for name in names)
 
 
 # 12 ------------------------------------------------------------------------
 
 
-def test_bookings_outside_opening_hours_widen_the_grid(app: Flask, client: FlaskClient,
+def _axis_labels(html: str) -> list[str]:
+    axis = re.search(r'<div class="tl-col tl-axis".*?</ol>', html, re.S).group(0)
+    return re.findall(r'<li class="tl-label[^"]*">(\d\d:\d\d)</li>', axis)
+
+
+def _texts(html: str, heading_id: str) -> list[str]:
+    column = re.search(rf'aria-labelledby="{heading_id}".*?</section>', html, re.S).group(0)
+    return [" ".join(re.sub(r"<[^>]+>", " ", body).split())
+            for body in re.findall(r'<li class="tl-block[^"]*"[^>]*>(.*?)</li>', column, re.S)]
+
+
+def test_bookings_outside_opening_hours_widen_the_axis(app: Flask, client: FlaskClient,
                                                        scene: Scene) -> None:
     start = ahead(7, 7)
     _approved(app, scene, start, minutes=90, title="Sabah kahvaltısı", is_public=True)
     week = start.date().isoformat()
     html = _html(client, f"/rooms/{scene.room.id}?week={week}")
-    assert '<th scope="row">07:00</th>' in html
+    assert _axis_labels(html)[:2] == ["07:00", "08:00"]
     assert "Sabah kahvaltısı" in html
     # Another week keeps the opening hours.
     other = (start + timedelta(days=21)).date().isoformat()
-    assert '<th scope="row">07:00</th>' not in _html(client, f"/rooms/{scene.room.id}?week={other}")
+    assert _axis_labels(_html(client, f"/rooms/{scene.room.id}?week={other}"))[0] == "08:00"
     html = _html(client, f"/centers/{scene.center.id}?date={week}")
-    assert '<th scope="col">07:00</th>' in html and "Sabah kahvaltısı" in html
+    assert _axis_labels(html)[0] == "07:00" and "Sabah kahvaltısı" in html
 
 
-def test_a_real_booking_wins_over_a_buffer_in_the_same_hour(app: Flask, client: FlaskClient,
-                                                             scene: Scene) -> None:
+def test_a_booking_and_its_buffer_are_separate_blocks(app: Flask, client: FlaskClient,
+                                                      scene: Scene) -> None:
     # The room keeps 15 minutes after each booking: 16:00–18:00 blocks until 18:15.
     _approved(app, scene, ahead(7, 16), minutes=120, title="İlk toplantı", is_public=True)
     _approved(app, scene, ahead(7, 18, 30), minutes=90, title="Akşam semineri", is_public=True)
     _approved(app, scene, ahead(8, 16), minutes=120, title="Gizli ilk", is_public=False)
-    _approved(app, scene, ahead(8, 18, 30), minutes=90, title="Gizli ikinci", is_public=False)
     html = _html(client, f"/centers/{scene.center.id}?date={ahead(7, 0).date().isoformat()}")
-    row = re.search(r"Toplantı Salonu</a>.*?</tr>", html, re.S).group(0)
-    hours = re.findall(r'<th scope="col">(\d\d:00)</th>', html)
-    cells = re.findall(r'<td class="cell[^"]*">(.*?)</td>', row, re.S)
-    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells), strict=True))
-    assert texts["18:00"] == "● Dolu: Akşam semineri", texts
-    assert texts["20:00"] == "● Dolu: hazırlık payı", texts  # only a buffer there
+    texts = _texts(html, f"room-{scene.room.id}")
+    assert texts == ["○ Boş 08:00–15:45", "16:00–18:00 ● Dolu: İlk toplantı", "18:00–18:15 · hazırlık payı",
+                     "18:30–20:00 ● Dolu: Akşam semineri", "20:00–20:15 · hazırlık payı",
+                     "○ Boş 20:15–22:00"], texts
     html = _html(client, f"/centers/{scene.center.id}?date={ahead(8, 0).date().isoformat()}")
-    row = re.search(r"Toplantı Salonu</a>.*?</tr>", html, re.S).group(0)
-    cells = re.findall(r'<td class="cell[^"]*">(.*?)</td>', row, re.S)
-    texts = dict(zip(hours, (" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in cells), strict=True))
-    assert texts["18:00"] == "● Dolu", texts
+    assert "16:00–18:00 ● Dolu" in _texts(html, f"room-{scene.room.id}")  # no title: not public
 
 
 # 13 ------------------------------------------------------------------------
@@ -316,7 +323,7 @@ def test_a_series_conflict_keeps_the_series_in_its_suggestions(app: Flask, clien
     assert response.status_code == 422
     html = unescape(response.get_data(as_text=True))
     assert "Çakışan tarihleri atla, kalanları ayır" in html[:html.find('class="booking-form"')]
-    links = re.findall(r'<li><a href="(/bookings/new\?[^"]+)">', html)
+    links = re.findall(r'<a class="suggestion-edit" href="(/bookings/new\?[^"]+)"', html)
     assert links
     dates = []
     for link in links:
@@ -359,8 +366,8 @@ def test_closures_say_when_they_are_not_listed_and_show_whole_days_as_dates(
     html = _html(client, "/staff/closures")
     row = re.search(r"<tr>(?:(?!</tr>).)*Boya badana.*?</tr>", html, re.S).group(0)
     assert "00:00" not in row
-    assert format_date(day.date(), "long", locale="tr") in row
-    assert format_date(last.date(), "long", locale="tr") in row
+    assert page_text(client.application, list_day, day.date()) in row
+    assert page_text(client.application, list_day, last.date()) in row
 
 
 def test_extreme_dates_in_forms_are_refused_not_500(client: FlaskClient, scene: Scene) -> None:
@@ -380,3 +387,12 @@ def test_extreme_dates_in_forms_are_refused_not_500(client: FlaskClient, scene: 
             "freq": "daily", "until": value, "count": ""})
         assert response.status_code in (302, 422), (value, response.status_code)
         assert client.get(f"/bookings/new?date={value}").status_code == 200
+
+
+def test_a_centers_district_is_named_once_when_the_address_already_has_it() -> None:
+    from booking.web.ui import place_line
+
+    assert place_line("Manas Bulvarı 39, BAYRAKLI", "Bayraklı") == "Manas Bulvarı 39, BAYRAKLI"
+    assert place_line("Manas Bulvarı 39", "Bayraklı") == "Manas Bulvarı 39 · Bayraklı"
+    assert place_line(None, "Bayraklı") == "Bayraklı"
+    assert place_line("Manas Bulvarı 39", None) == "Manas Bulvarı 39"
