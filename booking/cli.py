@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from booking import job_commands
+from booking import closure_commands, job_commands
 from booking.database import run_in_transaction
 from booking.demo import cli as demo_cli
 from booking.extensions import db
@@ -91,4 +91,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_cli.seed_demo_command)
     notifications_cli.init_app(app)
+    closure_commands.init_app(app)  # holidays and leave for every centre
     job_commands.init_app(app)  # fairness, waitlist, kvkk: the jobs once, for cron

@@ -8,6 +8,7 @@ exactly the requested meetings, programs and recorded attendees.
 """
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,7 +44,8 @@ from booking.demo.plan import (
     utc_instant,
 )
 from booking.models import BookingKind, BookingStatus, Category
-from booking.services.closures import turkish_holidays
+from booking.services.closures import LEAVE_REASON, LEAVE_SOURCE, turkish_holidays
+from booking.services.leave_days import bridge_days
 
 __all__ = ["ATTENDEES", "MEETINGS", "PROGRAMS", "RoomSlot", "YearPlan", "fit_total", "plan_upcoming",
            "plan_year", "upcoming_window"]
@@ -82,6 +84,12 @@ class Planner:
                         start = holiday.starts.hour * 60 + holiday.starts.minute
                         self._close(center_id, rooms, None, holiday.day, start, DAY,
                                     holiday.name, "holiday")
+
+    def add_leave(self, today: date) -> None:
+        """Administrative leave (idari izin) on the next bridge day, may be past the window."""
+        days = [d for y in (today.year, today.year + 1) for d in bridge_days(y) if d > today]
+        for (center_id, rooms), day in itertools.product(self._centers().items(), days[:1]):
+            self._close(center_id, rooms, None, day, 0, DAY, LEAVE_REASON, LEAVE_SOURCE)
 
     def add_maintenance(self) -> None:
         """Some rooms close for a few days of works, two centers for a day."""
@@ -365,6 +373,7 @@ def plan_upcoming(rng: random.Random, now: datetime, rooms: list[RoomSlot],
     monday, _ = upcoming_window(now, rooms[0].zone, weeks)
     planner = Planner(rng, monday, monday + timedelta(days=7 * weeks - 1), now, rooms, orgs)
     planner.add_holidays()
+    planner.add_leave(now.astimezone(ZoneInfo(rooms[0].zone)).date())
     planner.add_one_offs(BookingKind.PROGRAM, 3 * weeks)
     planner.add_one_offs(BookingKind.MEETING, 45 * weeks)
     planner.add_requests(5 * weeks)

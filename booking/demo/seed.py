@@ -212,12 +212,13 @@ def _seed_upcoming(session: Session, city: City, seed: int, now: datetime) -> di
         return {}
     plan = plan_upcoming(random.Random(f"demo:{seed}:upcoming:{first}"), now, city.rooms,
                          city.orgs)
+    # Holidays (and the leave day, which may lie past the window) seeded before.
     known = set(session.execute(
         select(Closure.center_id, Closure.start_at)
-        .where(Closure.source == "holiday", Closure.start_at >= start, Closure.start_at < end)
+        .where(Closure.source.in_(("holiday", "leave")), Closure.start_at >= start)
     ).all())
     plan.closures = [c for c in plan.closures
-                     if c.source != "holiday" or (c.center_id, c.start) not in known]
+                     if c.source not in ("holiday", "leave") or (c.center_id, c.start) not in known]
     _write_year(session, city, plan, now)
     return _counts(plan)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from holidays.constants import HALF_DAY, PUBLIC
 from sqlalchemy import select
@@ -21,6 +22,11 @@ from booking.services.errors import NotAllowed, NotFound, RuleViolation
 from booking.services.waitlist_offers import offer_freed
 
 MAX_REASON = 300
+# Administrative leave (idari izin) declared for every centre at once
+# (services.leave_days): stored under this Turkish reason unless the admin
+# typed another, and shown in the reader's language.
+LEAVE_SOURCE = "leave"
+LEAVE_REASON = "İdari izin"
 
 
 @dataclass
@@ -156,9 +162,19 @@ def holiday_name(day: date, stored: str, language: str) -> str:
     return stored
 
 
+def leave_reason(reason: str) -> str:
+    """A leave day's reason for the reader: the default one translated."""
+    return str(_l("İdari izin")) if reason == LEAVE_REASON else reason
+
+
 def closure_reason(closure: Closure, language: str | None = None) -> str:
     """A closure's reason for the reader: an imported holiday by its name in the
     interface language (``language``, or the current one), any other as typed."""
+    if closure.source == LEAVE_SOURCE and closure.reason == LEAVE_REASON:
+        if language is None:
+            return str(_l("İdari izin"))
+        with force_locale(language):
+            return gettext("İdari izin")
     if closure.source != "holiday":
         return closure.reason
     day = closure.start_at.astimezone(closure.center.tz).date()

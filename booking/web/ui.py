@@ -29,7 +29,7 @@ from booking.i18n.labels import (
 from booking.i18n.text import turkish_casefold, turkish_sorted
 from booking.notifications.messages import when, when_listed
 from booking.services import verification
-from booking.services.closures import closure_reason
+from booking.services.closures import closure_reason, leave_reason
 from booking.web.photos import photo_url
 
 
@@ -94,6 +94,7 @@ def init_app(app: Flask) -> None:
         org_kind_label=lambda code: label(ORGANIZATION_KIND_LABELS, code),
         role_label=lambda code: label(ROLE_LABELS, code),
         closure_reason=closure_reason,
+        leave_reason=leave_reason,
         switcher_form=language_form,
         awaiting_verification=awaiting_verification,
         languages=LANGUAGE_CHOICES,

@@ -191,6 +191,11 @@ def test_seed_demo_gives_the_citys_2024_figures_and_keeps_every_rule(runner, ses
         .group_by(Closure.center_id)).all()
     assert len(holiday_closures) == len(CENTERS)
     assert {n for _, n in holiday_closures} == {len(expected_days)}
+    # Administrative leave on the next bridge day closes every centre (none in 2024).
+    leave = session.execute(select(Closure.center_id, Closure.start_at).where(
+        Closure.source == "leave")).all()
+    assert sorted(c for c, _ in leave) == sorted(set(session.scalars(select(Closure.center_id))))
+    assert all(start.year > 2024 for _, start in leave)
     session.rollback()
 
     # A newcomer can sign in with the printed logins.
