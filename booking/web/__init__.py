@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         quotas,
         registration,
         rooms,
+        services,
         staff,
         suggestions,
         ui,
@@ -44,5 +45,5 @@ def register_blueprints(app: Flask) -> None:
     ui.init_app(app)
     errors.init_app(app)
     for module in (accounts, registration, rooms, bookings, suggestions, staff, admin, quotas,
-                   checkin, poster, waitlist):
+                   checkin, poster, waitlist, services):
         app.register_blueprint(module.bp)
