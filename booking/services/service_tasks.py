@@ -96,3 +96,13 @@ def mark_done(session: Session, actor: User, row_id: int, now: datetime) -> Book
                  booking_id=row.booking_id, from_status=previous.value,
                  to_status=row.status.value, at=now)
     return row
+
+
+def task_rows(session: Session, row_ids: list[int]) -> list[BookingServiceItem]:
+    """The digest's tasks that are still to do or done (a task cancelled
+    since the digest was planned is left out), in time order."""
+    if not row_ids:
+        return []
+    rows = session.scalars(select(BookingServiceItem).where(
+        BookingServiceItem.id.in_(row_ids), BookingServiceItem.status.in_(SHOWN))).all()
+    return sorted(rows, key=lambda r: (r.booking.start_at, r.booking.room.name, r.id))
