@@ -12,10 +12,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(freebusy.bp)
     app.register_blueprint(reports.bp)
 
-    from booking.web import admin_outbox, admin_photos, dev_mail, photos
+    from booking.web import admin_outbox, admin_photos, admin_services, dev_mail, photos
 
     app.register_blueprint(admin_outbox.bp)
     app.register_blueprint(admin_photos.bp)
+    app.register_blueprint(admin_services.bp)  # centers' catalogues of services (SPEC §9)
     app.register_blueprint(photos.bp)
     app.register_blueprint(dev_mail.bp)  # every address 404 unless MAIL_BACKEND is instance
 

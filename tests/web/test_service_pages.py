@@ -122,3 +122,31 @@ def test_a_cancelled_booking_leaves_the_task_list(app, client, scene, items):
         assert {r.status for r in session.scalars(select(BookingServiceItem))} == {
             ServiceItemStatus.CANCELLED}
         assert session.scalar(select(func.count()).select_from(ServiceItem)) == 2
+
+
+def test_admins_add_change_and_deactivate_catalogue_items_others_get_404(
+        app, client, scene, items):
+    plant_sign_in(client, scene.admin)
+    page = client.get(f"/admin/centers/{scene.center.id}/services").get_data(as_text=True)
+    assert "Çay ikramı" in page and "Sınırsız" in page
+    bad = client.post(f"/admin/centers/{scene.center.id}/services",
+                      data={"name": "Ses sistemi", "unit": "", "stock": "-1"})
+    assert bad.status_code == 422
+    added = client.post(f"/admin/centers/{scene.center.id}/services",
+                        data={"name": "Ses sistemi", "unit": "adet", "stock": "1",
+                              "sort_order": "3", "is_active": "y"})
+    assert added.status_code == 302
+    changed = client.post(f"/admin/services/{items['projector']}",
+                          data={"name": "Projeksiyon", "unit": "adet", "stock": "3"})
+    assert changed.status_code == 302
+    with database(app) as session:
+        projector = session.get(ServiceItem, items["projector"])
+        assert (projector.stock, projector.is_active) == (3, False)
+        assert session.scalar(select(func.count()).select_from(ServiceItem)) == 3
+    page = client.get("/bookings/new").get_data(as_text=True)
+    assert "Ses sistemi (adet, stok: 1)" in page and "Projeksiyon (adet" not in page
+    staff = app.test_client()
+    plant_sign_in(staff, scene.staff)
+    assert staff.get(f"/admin/centers/{scene.center.id}/services").status_code == 404
+    assert staff.post(f"/admin/services/{items['tea']}", data={"name": "x", "unit": "y"}
+                      ).status_code == 404
