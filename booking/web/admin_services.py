@@ -41,7 +41,7 @@ def _page(form: ServiceItemForm, center: Center, save: Any, item: ServiceItem | 
     general: list[str] = []
     if form.validate_on_submit():
         outcome = submit(form, save)
-        if outcome.done:
+        if outcome.done and outcome.result is not None:
             flash(gettext("“%(name)s” kaydedildi.", name=outcome.result.name), "ok")
             return redirect(url_for("admin_services.center_services", center_id=center.id))
         general = outcome.general
