@@ -5,6 +5,7 @@ critical violation."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +16,7 @@ from booking.services.booking_services import ServiceRequest
 from booking.services.bookings import create_booking
 from booking.services.service_catalogue import ItemValues
 from tests.support.browser import Live, assert_accessible, screenshot, sign_in
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, make_room
 from tests.support.scene import Scene
 from tests.support.web import ahead, database, scene_for
 
@@ -74,3 +75,41 @@ def test_staff_open_the_days_tasks_and_mark_the_tea_done(
     services = page.locator("section.booking-services")
     expect(services).to_contain_text("Söz verildi")
     expect(services).to_contain_text("Yapıldı")
+
+
+def test_a_member_asks_for_tea_with_a_request_and_sees_it_requested(
+        page: Page, live: Live, scene: Scene) -> None:
+    """The form shows only the chosen room's center's catalogue (services.js;
+    without it, every center's shows, tests/web/test_service_pages.py)."""
+    with database(live.app) as session:
+        admin = session.get(User, scene.admin.id)
+        other_center = session.get(User, scene.other_staff.id).centers[0]
+        make_room(session, other_center, name="Uzak Salon", capacity=30)
+        for center_id, name in ((scene.center.id, "Çay ikramı"), (other_center.id, "Simit")):
+            service_catalogue.add_item(session, admin, center_id, ItemValues(name, "kişi"),
+                                       utcnow())
+        session.commit()
+    start = ahead(4, 14)
+    while start.weekday() >= 5:
+        start += timedelta(days=1)
+    sign_in(page, scene.member.email, PASSWORD)
+    page.goto(f"/bookings/new?room_id={scene.room.id}")
+    part = page.locator("fieldset.booking-services")
+    expect(part.get_by_label("Çay ikramı (kişi)")).to_be_visible()
+    expect(part.get_by_label("Simit (kişi)")).to_be_hidden()
+    page.get_by_label("Tarih", exact=True).fill(start.date().isoformat())
+    page.get_by_label("Başlangıç saati").fill("14:00")
+    page.get_by_label("Bitiş saati").fill("16:00")
+    page.get_by_label("Başlık", exact=True).fill("Kadın kooperatifleri buluşması")
+    page.get_by_label("Beklenen katılımcı sayısı").fill("18")
+    part.get_by_label("Çay ikramı (kişi)").fill("18")
+    part.get_by_label("Not: Çay ikramı").fill("Bitki çayı da olsun")
+    screenshot(page, "service-request")
+    assert_accessible(page)
+    page.get_by_role("button", name="Talebi gönder").click()
+    services = page.locator("section.booking-services")
+    expect(services).to_contain_text("Çay ikramı")
+    expect(services).to_contain_text("18 kişi")
+    expect(services).to_contain_text("Bitki çayı da olsun")
+    expect(services).to_contain_text("İstendi; onaylanınca söz verilir")
+    assert_accessible(page)
