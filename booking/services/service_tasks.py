@@ -84,6 +84,7 @@ def mark_done(session: Session, actor: User, row_id: int, now: datetime) -> Book
     if row is None or not manages_center(actor, row.booking.room.center_id):
         raise NotFound(_l("Görev bulunamadı."))
     if reads_under_lock(session):  # two colleagues at once: one marks it
+        session.flush()  # a refresh would drop what this transaction changed
         session.refresh(row, with_for_update=True)
     if row.status == ServiceItemStatus.DONE:
         return row  # a second click, or a colleague was quicker

@@ -2,7 +2,7 @@
 overlapping bookings taking the last projector at once — exactly one gets it."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import BookingServiceItem, BookingStatus, ServiceItemStatus, User
@@ -44,3 +44,27 @@ def test_two_overlapping_approvals_for_the_last_projector_leave_one_holder(app):
             BookingServiceItem.status == ServiceItemStatus.PROMISED)).all()
         assert len(promised) == 2
         assert all(row.booking.status == BookingStatus.APPROVED for row in promised)
+
+
+def test_two_colleagues_marking_one_task_done_at_once_record_it_once(app):
+    from booking.models import AuditEntry
+    from booking.services.service_tasks import mark_done
+
+    with app.app_context():
+        scene = build_scene(db.session)
+        tea = service_catalogue.add_item(db.session, scene.admin, scene.center.id,
+                                         ItemValues("Çay ikramı", "kişi"), NOW)
+        booking = create_booking(db.session, scene.staff, scene.request(
+            local(3, 10), services=[ServiceRequest(tea.id, 20)]), NOW).bookings[0]
+        db.session.commit()
+        row_id = db.session.scalar(select(BookingServiceItem.id).where(
+            BookingServiceItem.booking_id == booking.id))
+        actors = [scene.staff.id, scene.admin.id]
+
+    def work(i: int) -> None:
+        mark_done(db.session, db.session.get(User, actors[i]), row_id, NOW)
+
+    assert race(app, work, 2, _outcome) == ["ok", "ok"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.entity == "booking_service_item", AuditEntry.action == "done")) == 1

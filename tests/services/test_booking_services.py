@@ -213,3 +213,75 @@ def test_catalogue_values_are_checked_and_only_admins_manage_them(session, scene
     changed = service_catalogue.change_item(session, scene.admin, items["projector"].id,
                                             ItemValues("Projeksiyon", "adet", 3, False), NOW)
     assert (changed.stock, changed.is_active) == (3, False)
+
+
+def test_a_no_show_release_cancels_the_items_and_frees_the_stock(session, scene, items):
+    from booking.services.checkin import release_no_shows
+    booking = create_booking(session, scene.staff, _ask(scene, items, local(1, 10),
+                                                        projector=2), NOW).bookings[0]
+    session.commit()
+    released = release_no_shows(session, booking.start_at + timedelta(minutes=45))
+    session.commit()
+    assert [r.booking.id for r in released] == [booking.id]
+    assert {r.status for r in items_of(session, booking, live=False)} == {S.CANCELLED}
+
+
+def test_approving_a_request_auto_rejects_an_overlapping_one_and_cancels_its_items(
+        session, scene, items):
+    first = create_booking(session, scene.member, _ask(scene, items, local(3, 10), tea=10),
+                           NOW).bookings[0]
+    rival = create_booking(session, scene.other_member, _ask(scene, items, local(3, 11),
+                                                             tea=5), NOW).bookings[0]
+    session.commit()
+    approval = approve_booking(session, scene.staff, first.id, NOW)
+    session.commit()
+    assert [b.id for b in approval.auto_rejected] == [rival.id]
+    assert {r.status for r in items_of(session, rival, live=False)} == {S.CANCELLED}
+    assert {r.status for r in items_of(session, first)} == {S.PROMISED}
+
+
+def test_a_series_gives_every_occurrence_its_items_and_checks_stock_at_each(
+        session, scene, items):
+    from booking.services.recurrence import Recurrence
+    create_booking(session, scene.staff, _ask(scene, items, local(17, 10), room=scene.big_room,
+                                              projector=2), NOW)
+    session.commit()
+    weekly = _ask(scene, items, local(3, 10), projector=1)
+    weekly.recurrence = Recurrence(freq="weekly", count=3)
+    with pytest.raises(RuleViolation) as caught:
+        create_booking(session, scene.staff, weekly, NOW)
+    session.rollback()
+    assert "0 adet kaldı" in str(caught.value.errors[0].message)
+    weekly.recurrence = Recurrence(freq="weekly", count=2)
+    result = create_booking(session, scene.staff, weekly, NOW)
+    session.commit()
+    assert [len(items_of(session, b)) for b in result.bookings] == [1, 1]
+
+
+def test_marking_done_is_for_the_centers_staff_once_and_only_for_promised_items(
+        session, scene, items):
+    from booking.services.errors import InvalidTransition, NotFound
+    from booking.services.service_tasks import center_tasks, mark_done
+    pending = create_booking(session, scene.member, _ask(scene, items, local(3, 10), tea=10),
+                             NOW).bookings[0]
+    held = create_booking(session, scene.staff, _ask(scene, items, local(3, 10),
+                                                     room=scene.big_room, tea=40), NOW).bookings[0]
+    session.commit()
+    [requested] = items_of(session, pending)
+    [promised] = items_of(session, held)
+    assert [t.row.id for t in center_tasks(session, scene.staff, scene.center.id,
+                                           local(3, 10).date())] == [promised.id]
+    for actor in (scene.member, scene.other_staff):
+        with pytest.raises(NotFound):
+            mark_done(session, actor, promised.id, NOW)
+        with pytest.raises(NotFound):
+            center_tasks(session, actor, scene.center.id, local(3, 10).date())
+    with pytest.raises(InvalidTransition):
+        mark_done(session, scene.staff, requested.id, NOW)
+    mark_done(session, scene.staff, promised.id, NOW)
+    mark_done(session, scene.staff, promised.id, NOW + timedelta(minutes=5))
+    session.commit()
+    assert (promised.status, promised.done_by_id, promised.done_at) == (
+        S.DONE, scene.staff.id, NOW)
+    assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "booking_service_item", AuditEntry.action == "done")) == 1
