@@ -150,3 +150,18 @@ def test_admins_add_change_and_deactivate_catalogue_items_others_get_404(
     assert staff.get(f"/admin/centers/{scene.center.id}/services").status_code == 404
     assert staff.post(f"/admin/services/{items['tea']}", data={"name": "x", "unit": "y"}
                       ).status_code == 404
+
+
+def test_the_task_list_and_the_form_speak_english_to_an_english_reader(
+        app, client, scene, items):
+    _approved_with_items(app, scene, items)
+    with database(app) as session:
+        session.get(User, scene.staff.id).language = "en"  # the person's setting comes first
+        session.commit()
+    plant_sign_in(client, scene.staff)
+    headers = {"Accept-Language": "en"}
+    page = client.get(f"/staff/tasks?day={ahead(2, 10).date().isoformat()}",
+                      headers=headers).get_data(as_text=True)
+    assert "<h1>Tasks</h1>" in page and ">Done<" in page and "25 kişi" in page
+    form = client.get("/bookings/new", headers=headers).get_data(as_text=True)
+    assert "Refreshments and services (optional)" in form and "stock: 2" in form
