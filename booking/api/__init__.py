@@ -40,8 +40,9 @@ from booking.api import (  # noqa: E402
     privacy,
     quotas,
     reports,
+    services,
     waitlist,
 )
 
 __all__ = ["auth", "bookings", "bp", "feed_links", "leave", "openapi", "organizations", "places",
-           "privacy", "quotas", "reports", "waitlist"]
+           "privacy", "quotas", "reports", "services", "waitlist"]

@@ -13,12 +13,14 @@ from booking.api import schemas as s
 from booking.api import serialize
 from booking.api.auth import require_user
 from booking.api.registry import operation, page_of_query, reply, write
+from booking.api.services import booking_with_services
 from booking.extensions import db
 from booking.models import Booking, Center, Room, utcnow
 from booking.services import attendance, checkin
 from booking.services import bookings as svc
 from booking.services import series as series_service
 from booking.services.access import get_visible_booking, scope_bookings
+from booking.services.booking_services import ServiceRequest
 from booking.services.errors import RuleViolation
 from booking.services.recurrence import Recurrence
 
@@ -72,10 +74,11 @@ def create_booking(body: s.BookingCreate) -> Response:
         kind=body.kind, category=body.category, description=body.description,
         is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
         skip_conflicts=body.skip_conflicts, quota_reason=body.quota_reason,
+        services=[ServiceRequest(i.item_id, i.quantity, i.note) for i in body.services],
     )
     result = write(lambda: svc.create_booking(db.session(), user, request, utcnow()))
     if result.series is None:
-        return reply(serialize.booking(result.bookings[0]), 201)
+        return reply(booking_with_services(result.bookings[0]), 201)
     return reply(s.SeriesCreated(
         series_id=result.series.id,
         bookings=[serialize.booking(b) for b in result.bookings],
@@ -126,8 +129,8 @@ def list_bookings(query: s.BookingQuery) -> Response:
 @operation("GET", "/bookings/{booking_id}", summary="Get a booking", tag="Bookings",
            access="as for the list", response=s.BookingOut, errors=(401, 404))
 def get_booking(booking_id: int) -> Response:
-    """One booking; one the caller may not see answers 404."""
-    return reply(serialize.booking(_visible(booking_id)))
+    """One booking (with its `services`); one the caller may not see answers 404."""
+    return reply(booking_with_services(_visible(booking_id)))
 
 
 @operation("PATCH", "/bookings/{booking_id}", summary="Change a booking", tag="Bookings",

@@ -34,6 +34,7 @@ from booking.models.privacy import (
 )
 from booking.models.quotas import QUOTA_LIMITS, QuotaRule
 from booking.models.room_details import ACCESSIBILITY, RoomAccessibility, RoomPhoto
+from booking.models.services import BookingServiceItem, ServiceItem, ServiceItemStatus
 from booking.models.waitlist import OPEN_STATES, WaitlistEntry, WaitlistState
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "Booking",
     "BookingKind",
     "BookingSeries",
+    "BookingServiceItem",
     "BookingStatus",
     "Category",
     "Center",
@@ -71,6 +73,8 @@ __all__ = [
     "RoomAccessibility",
     "RoomFeature",
     "RoomPhoto",
+    "ServiceItem",
+    "ServiceItemStatus",
     "SignInSession",
     "UTCDateTime",
     "User",

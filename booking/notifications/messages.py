@@ -21,6 +21,7 @@ from booking.i18n import dates, force_language
 from booking.models import Booking, Center, Organization, OutboxMessage, User
 from booking.notifications import invitations, kinds
 from booking.notifications.mailer import Attachment
+from booking.services.service_tasks import task_rows
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
             today=_bookings(session, data.get("today_ids", [])),
             pending=_bookings(session, data.get("pending_ids", [])),
             unrecorded=_bookings(session, data.get("unrecorded_ids", [])),
+            tasks=task_rows(session, data.get("task_ids", [])),
+            tasks_url=f"{base_url}/staff/tasks?center_id={center.id if center else ''}"
+                      f"&day={data['date']}",
             deletions_open=int(data.get("deletions_open") or 0),
             deletions_overdue=int(data.get("deletions_overdue") or 0),
             deletions_url=f"{base_url}/staff/deletion-requests",

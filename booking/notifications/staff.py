@@ -16,6 +16,7 @@ from booking.notifications import kinds
 from booking.notifications.events import center_staff
 from booking.notifications.outbox import enqueue
 from booking.services import deletion
+from booking.services.service_tasks import day_tasks
 
 DIGEST_AT = time(7, 30)
 ESCALATION_WINDOW = timedelta(hours=48)
@@ -31,7 +32,8 @@ def _center_bookings(center: Center) -> Select[Booking]:
 
 
 def digest_lists(session: Session, center: Center, now: datetime) -> dict[str, list[int]]:
-    """Ids of today's bookings, pending requests and events without attendance."""
+    """Ids of today's bookings, pending requests, events without attendance
+    and today's service tasks."""
     zone = center.tz
     day = now.astimezone(zone).date()
     day_start = datetime.combine(day, time(0), zone)
@@ -55,6 +57,8 @@ def digest_lists(session: Session, center: Center, now: datetime) -> dict[str, l
         "today_ids": [b.id for b in today],
         "pending_ids": [b.id for b in pending],
         "unrecorded_ids": [b.id for b in unrecorded],
+        # The day's services to prepare (SPEC §9, services/service_tasks.py).
+        "task_ids": [t.row.id for t in day_tasks(session, center, day)][:DIGEST_LIST_LIMIT],
     }
 
 

@@ -14,9 +14,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from booking.i18n.text import one_line
-from booking.models import Booking, BookingKind, BookingStatus, Category, Role, Room, User
+from booking.models import (
+    HOLDING_TIME,
+    Booking,
+    BookingKind,
+    BookingStatus,
+    Category,
+    Role,
+    Room,
+    User,
+)
 from booking.notifications import events as notify
-from booking.services import audit, feeds, quotas
+from booking.services import audit, booking_services, feeds, quotas
 from booking.services.access import (
     CHANGEABLE,
     get_visible_booking,
@@ -89,6 +98,8 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
         if conflicts:
             raise_conflict(session, target.room, target.start, target.end, target.attendees, now,
                            conflicts, [booking.id])
+        booking_services.check_holding(session, booking, target.room, target.start,  # SPEC §9
+                                       target.end, holding=status in HOLDING_TIME)
     override = quotas.check(
         session, actor, booking.organization, target.room, [(target.start, target.end)],
         pending=status == BookingStatus.PENDING and booking.status != BookingStatus.PENDING,
@@ -97,6 +108,7 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     before, previous, left = _tracked(booking), booking.status, booking.room
     freed = (booking.room_id, booking.start_at, booking.block_end)
     _apply(booking, target, changes, status, now)
+    booking_services.follow_status(booking, now, actor)
     if left.id != booking.room_id or (previous, status) == (BookingStatus.APPROVED,
                                                              BookingStatus.PENDING):
         feeds.booking_left(session, left, now)

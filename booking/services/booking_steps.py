@@ -28,7 +28,7 @@ from booking.models import (
     User,
 )
 from booking.notifications import events as notify
-from booking.services import audit
+from booking.services import audit, booking_services
 from booking.services.conflicts import find_conflicts, pending_blocks_meeting, suggest
 from booking.services.errors import (
     BookingConflict,
@@ -112,6 +112,7 @@ def set_status(booking: Booking, status: BookingStatus, reason: str | None,
     booking.status_reason = reason
     booking.sequence += 1
     booking.updated_at = now
+    booking_services.follow_status(booking, now)  # its services follow (SPEC §9)
     return previous
 
 

@@ -30,7 +30,7 @@ from booking.models import (
     User,
 )
 from booking.notifications import events as notify
-from booking.services import audit, quotas
+from booking.services import audit, booking_services, quotas
 from booking.services.access import (
     get_visible_booking,
     manages_center,
@@ -82,6 +82,8 @@ class BookingRequest:
     skip_conflicts: bool = False
     # Staff and admins booking past an organisation's quota say why (quotas.py).
     quota_reason: str | None = None
+    # Services with the booking (SPEC §9, booking_services.py).
+    services: list[booking_services.ServiceRequest] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +210,8 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     override = quotas.check(session, actor, organization, room, sorted_.accepted,
                             pending=status == BookingStatus.PENDING, now=now,
                             override_reason=request.quota_reason)
+    wanted = booking_services.check_new(session, room, request.services, sorted_.accepted,
+                                        holding=status == BookingStatus.APPROVED)
 
     series = None
     if request.recurrence is not None:
@@ -233,6 +237,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
                      to_status=status.value, at=now,
                      details={"series_id": series.id} if series else None)
     quotas.record_override(session, actor, [booking.id for booking in bookings], override, now)
+    booking_services.attach(session, actor, bookings, wanted, now)
     notify.on_booking_created(session, bookings, now, inserted_now=True)
     if status == BookingStatus.APPROVED:
         for booking in bookings:
@@ -268,6 +273,7 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     if conflicts:
         raise_conflict(session, room, booking.start_at, booking.end_at,
                         booking.expected_attendees, now, conflicts, [booking.id])
+    booking_services.check_holding(session, booking, room, booking.start_at, booking.end_at)
     booking.block_end = booking.end_at + timedelta(minutes=room.buffer_minutes)
     previous = set_status(booking, BookingStatus.APPROVED, None, now)
     flush_or_conflict(session, room, booking.start_at, booking.end_at, booking.expected_attendees, now,

@@ -12,10 +12,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(freebusy.bp)
     app.register_blueprint(reports.bp)
 
-    from booking.web import admin_outbox, admin_photos, dev_mail, photos
+    from booking.web import admin_outbox, admin_photos, admin_services, dev_mail, photos
 
     app.register_blueprint(admin_outbox.bp)
     app.register_blueprint(admin_photos.bp)
+    app.register_blueprint(admin_services.bp)  # centers' catalogues of services (SPEC §9)
     app.register_blueprint(photos.bp)
     app.register_blueprint(dev_mail.bp)  # every address 404 unless MAIL_BACKEND is instance
 
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         quotas,
         registration,
         rooms,
+        services,
         staff,
         suggestions,
         ui,
@@ -46,5 +48,5 @@ def register_blueprints(app: Flask) -> None:
     ui.init_app(app)
     errors.init_app(app)
     for module in (accounts, registration, rooms, bookings, suggestions, staff, admin, quotas,
-                   checkin, poster, waitlist):
+                   checkin, poster, waitlist, services):
         app.register_blueprint(module.bp)

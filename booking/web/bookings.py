@@ -39,6 +39,7 @@ from booking.services.access import (
     may_book,
     scope_bookings,
 )
+from booking.services.booking_services import items_of
 from booking.services.conflicts import blocks_meet
 from booking.services.errors import (
     BookingConflict,
@@ -48,6 +49,7 @@ from booking.services.errors import (
 )
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
+from booking.web import service_fields
 from booking.web.booking_history import describe_changes
 from booking.web.booking_links import (
     change_link,
@@ -138,7 +140,9 @@ def new() -> str | Any:
                            conflict=outcome.conflict,
                            offers=offers_for(form, room, outcome.conflict),
                            waitlist_join=waitlist_fields(form, room, outcome.conflict),
-                           room=room, unverified=unverified), _status()
+                           room=room, unverified=unverified,
+                           services=service_fields.offered(), services_posted=service_fields.posted()
+                           ), _status()
 
 
 def prepare(form: BookingForm, prefill: bool = False) -> Room | None:
@@ -224,6 +228,7 @@ def create_from_form(form: BookingForm, room: Room) -> booking_service.CreateRes
         organization_id=organization_id, recurrence=_recurrence(form),
         skip_conflicts=bool(form.skip_conflicts.data),
         quota_reason=form.quota_reason.data if current_user.is_staff else None,
+        services=service_fields.requested(),
     )
     return booking_service.create_booking(db.session(), current_user, req, now())
 
@@ -294,7 +299,8 @@ def detail(booking_id: int) -> str:
     return render_template("bookings/detail.html", booking=booking, history=history,
                            changeable=is_changeable(booking, now()), cancel_form=ReasonForm(),
                            is_staff=manages_center(current_user, booking.room.center_id),
-                           checkin=checkin_view(booking, now()))
+                           checkin=checkin_view(booking, now()),
+                           service_items=items_of(db.session(), booking, live=False))
 
 
 @bp.route("/bookings/<int:booking_id>/edit", methods=["GET", "POST"])

@@ -378,3 +378,30 @@ def test_the_demo_has_a_waitlist_with_one_open_offer(runner, session, database_u
                 Booking.room_id == entry.room_id, Booking.start_at == entry.start_at,
                 Booking.status == BookingStatus.APPROVED)) == 1
     _check_every_rule(session)
+
+
+def test_the_demo_has_catalogues_and_services_on_coming_bookings_within_stock(
+        runner, session, database_url, demo_copies, tmp_path_factory):
+    """Every demo center has the catalogue of SPEC §9; coming bookings ask for
+    items (approved ones promised, pending ones requested), never beyond a
+    stock at one moment, and the year's bookings have none."""
+    from booking.models import BookingServiceItem, ServiceItem, ServiceItemStatus
+    from booking.services.booking_services import peak_use
+
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    centers = session.scalars(select(Center)).all()
+    for center in centers:
+        names = session.scalars(select(ServiceItem.name).where(
+            ServiceItem.center_id == center.id)).all()
+        assert {"Çay ve ikram", "Projeksiyon", "Ses sistemi", "Ek sandalye"} <= set(names)
+    rows = session.scalars(select(BookingServiceItem)).all()
+    assert rows and {r.status for r in rows} <= {ServiceItemStatus.PROMISED,
+                                                 ServiceItemStatus.REQUESTED}
+    assert any(r.status == ServiceItemStatus.PROMISED for r in rows)
+    assert all(r.booking.start_at.year > 2024 for r in rows)
+    for row in rows:
+        if row.item.stock is not None and row.status == ServiceItemStatus.PROMISED:
+            booking = row.booking
+            assert peak_use(session, row.item_id, booking.start_at, booking.end_at) \
+                <= row.item.stock

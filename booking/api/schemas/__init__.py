@@ -19,5 +19,6 @@ from booking.api.schemas.privacy import *  # noqa: F403
 from booking.api.schemas.problems import *  # noqa: F403
 from booking.api.schemas.quotas import *  # noqa: F403
 from booking.api.schemas.reports import *  # noqa: F403
+from booking.api.schemas.services import *  # noqa: F403
 from booking.api.schemas.types import *  # noqa: F403
 from booking.api.schemas.waitlist import *  # noqa: F403

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from booking.api.schemas.places import ClosureOut
+from booking.api.schemas.services import BookingServiceOut, ServiceRequestIn
 from booking.api.schemas.types import (
     MAX_ATTENDEES,
     NO_NUL,
@@ -48,6 +49,10 @@ class BookingOut(Out):
     requires_checkin: bool = Field(
         description="The room requires check-in: unchecked approved bookings become `no_show` "
                     "when the window closes.")
+    services: list[BookingServiceOut] | None = Field(
+        None, description="What the booking asked of its center's catalogue and what was "
+                          "promised: in the answers of POST /bookings and GET /bookings/{id}; "
+                          "null in lists.")
 
 
 class ClosureCreated(Out):
@@ -81,6 +86,10 @@ class BookingCreate(StrictIn):
     organization_id: Id | None = None
     quota_reason: Annotated[str, Length(500), NO_NUL] | None = Field(
         None, description="Staff and admins booking past the organisation's quota say why.")
+    services: list[ServiceRequestIn] = Field(
+        default_factory=list, max_length=50,
+        description="Services of the room's center's catalogue (GET /centers/{id}/services), "
+                    "each item once; each occurrence of a series gets them.")
 
 
 class BookingUpdate(StrictIn):
