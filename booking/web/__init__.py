@@ -19,7 +19,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(photos.bp)
     app.register_blueprint(dev_mail.bp)  # every address 404 unless MAIL_BACKEND is instance
 
-    from booking.web import my_calendars, privacy, privacy_admin
+    from booking.web import memberships, my_calendars, privacy, privacy_admin
+
+    app.register_blueprint(memberships.bp)  # /organization/members, /invitations/<token>
 
     app.register_blueprint(my_calendars.bp)  # /profile/calendars
     app.register_blueprint(privacy.bp)  # /privacy, /profile/data.json (SPEC §10)
