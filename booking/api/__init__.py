@@ -33,6 +33,7 @@ from booking.api import (  # noqa: E402
     auth,
     bookings,
     feed_links,
+    memberships,
     openapi,
     organizations,
     places,
@@ -42,5 +43,5 @@ from booking.api import (  # noqa: E402
     waitlist,
 )
 
-__all__ = ["auth", "bookings", "bp", "feed_links", "openapi", "organizations", "places",
+__all__ = ["auth", "bookings", "bp", "feed_links", "memberships", "openapi", "organizations", "places",
            "privacy", "quotas", "reports", "waitlist"]

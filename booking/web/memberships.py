@@ -15,7 +15,15 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from booking.database import run_in_transaction
 from booking.extensions import db
-from booking.forms import BAD_EMAIL, PASSWORDS_DIFFER, REQUIRED, ConfirmForm, Form, password_field
+from booking.forms import (
+    BAD_EMAIL,
+    PASSWORDS_DIFFER,
+    REQUIRED,
+    ConfirmForm,
+    Form,
+    choices,
+    password_field,
+)
 from booking.forms import validated as validated
 from booking.models import OrganizationRole, User
 from booking.notifications import direct
@@ -36,7 +44,8 @@ ROLE_CHOICES = [(OrganizationRole.MEMBER.value, _l("Üye")),
 class InviteForm(Form):
     email = EmailField(_l("E-posta adresi"), validators=[DataRequired(REQUIRED), Email(BAD_EMAIL),
                                                         Length(max=254)])
-    role = SelectField(_l("Rol"), choices=ROLE_CHOICES, default=OrganizationRole.MEMBER.value)
+    role = SelectField(_l("Rol"), choices=choices(ROLE_CHOICES),
+                       default=OrganizationRole.MEMBER.value)
 
 
 class AcceptForm(Form):

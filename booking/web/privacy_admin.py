@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from booking.database import run_in_transaction
 from booking.extensions import db
+from booking.forms import choices
 from booking.models import User
 from booking.services import access_log, deletion, memberships, privacy_notice, retention
 from booking.services.errors import NotFound, RuleViolation, first_message
@@ -65,9 +66,9 @@ def carry_out(request_id: int) -> Any:
     ahead = deletion.future_bookings(db.session(), row.user, now())
     last = row.state.value == "open" and memberships.is_last_representative(db.session(), row.user)
     candidates = memberships.successor_candidates(db.session(), row.user) if last else []
-    form.successor.choices = [("", gettext("Seçin")), *[(str(u.id), f"{u.name} <{u.email}>")
-                                                         for u in candidates],
-                              ("close", gettext("Kuruluşu kapat"))]
+    form.successor.choices = choices([("", gettext("Seçin")),
+                                      *[(str(u.id), f"{u.name} <{u.email}>") for u in candidates],
+                                      ("close", gettext("Kuruluşu kapat"))])
     privacy.viewed_contacts([row.user, *candidates])
     return render_template("privacy/carry_out.html", row=row, form=form, ahead=ahead,
                            error=error, now=now(), last_representative=last,

@@ -12,6 +12,7 @@ could refuse with an error of its own.
 from booking.api.schemas.availability import *  # noqa: F403
 from booking.api.schemas.bookings import *  # noqa: F403
 from booking.api.schemas.feeds import *  # noqa: F403
+from booking.api.schemas.memberships import *  # noqa: F403
 from booking.api.schemas.people import *  # noqa: F403
 from booking.api.schemas.places import *  # noqa: F403
 from booking.api.schemas.privacy import *  # noqa: F403
