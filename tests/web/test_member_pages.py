@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.models import Booking, BookingStatus, Organization, OrganizationRole, Role, User
+from booking.models import Booking, BookingStatus, Organization, OrganizationRole, Role, User, utcnow
+from booking.services import deletion
 from tests.support.factories import make_booking, make_center, make_organization, make_room, make_user
 from tests.support.mailbox import Mailbox, parts
 from tests.support.web import ahead, csrf_token, database, login
@@ -148,3 +149,23 @@ def test_a_member_cancels_their_own_booking_but_not_a_colleagues(
     assert "temsilcileri değiştirebilir" in refused
     with database(app) as session:
         assert session.get(Booking, theirs).status == BookingStatus.APPROVED
+
+
+def test_staff_deleting_the_last_representative_choose_a_successor_on_the_page(
+        app: Flask, client: FlaskClient, people) -> None:
+    rep, member, _other, staff = people
+    with database(app) as session:
+        row = deletion.request_deletion(session, session.get(User, rep.id), None, utcnow()).id
+        session.commit()
+    login(client, staff)
+    page = client.get(f"/staff/deletion-requests/{row}").get_data(as_text=True)
+    assert "son temsilcisi" in page and "Metin Üye" in page and "Kuruluşu kapat" in page
+    token = csrf_token(page)
+    refused = client.post(f"/staff/deletion-requests/{row}", data={"csrf_token": token})
+    assert refused.status_code == 422 and "halef" in refused.get_data(as_text=True)
+    done = client.post(f"/staff/deletion-requests/{row}",
+                       data={"csrf_token": token, "successor": str(member.id)})
+    assert done.status_code == 302
+    with database(app) as session:
+        assert session.get(User, rep.id).anonymised_at is not None
+        assert session.get(User, member.id).organization_role == REP
