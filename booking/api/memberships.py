@@ -75,6 +75,17 @@ def remove_member(user_id: int) -> Response:
     return reply(None, 204)
 
 
+@operation("PATCH", "/organizations/me", summary="Change my organisation's contacts",
+           tag="Organisations", access=REPRESENTATIVES, response=s.OrganizationOut,
+           body=s.OrganizationContacts, errors=(401, 403, 422))
+def change_contacts(body: s.OrganizationContacts) -> Response:
+    """The organisation's contact address and phone (a phone left out is removed)."""
+    user = require_user()
+    organization = write(lambda: memberships.update_contacts(
+        db.session(), user, email=body.email, phone=body.phone, now=utcnow()))
+    return reply(serialize.organization(organization))
+
+
 @operation("GET", "/organizations/me/invitations", summary="List open invitations",
            tag="Organisations", access=REPRESENTATIVES, response=s.InvitationList,
            errors=(401, 403))

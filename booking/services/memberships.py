@@ -6,7 +6,8 @@ change a member's role, revoke the organisation's calendar link and cancel
 any of its bookings; members request bookings and change or cancel their
 own. The permission predicates are in services/access.py.
 
-An organisation always keeps at least one active representative: the last
+Representatives also change the organisation's contact address and phone
+(``update_contacts``). An organisation always keeps at least one active representative: the last
 one cannot leave, be removed or demoted. The check and the change run under
 the organisation's row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already
 serialises writers), so two representatives demoting each other at once
@@ -36,7 +37,8 @@ from booking.models import (
 )
 from booking.services import audit
 from booking.services.access import represents
-from booking.services.errors import NotAllowed, NotFound, RuleViolation
+from booking.services.accounts import check_email
+from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation
 from booking.services.sessions import end_everything
 
 NOT_FOUND = _l("Kişi bulunamadı.")
@@ -221,3 +223,27 @@ def close_organization(session: Session, actor: User | None, organization_id: in
     audit.record(session, actor, "organization", organization_id, "close", at=now,
                  details={"cancelled_bookings": len(ahead)})
     return len(ahead)
+
+
+def update_contacts(session: Session, actor: User, *, email: str, phone: str | None,
+                    now: datetime) -> Organization:
+    """A representative changes the organisation's contact address and phone.
+    Its name, kind and registry number are what staff verified: admins
+    correct those (services/users.update_organization)."""
+    organization = require_representative(session, actor)
+    errors: list[FieldError] = []
+    email = check_email("email", email, errors)
+    phone = (phone or "").strip() or None
+    if phone is not None and len(phone) > 40:
+        errors.append(FieldError("phone", _l("En fazla %(n)d karakter olabilir.", n=40)))
+    if errors:
+        raise RuleViolation(errors)
+    changed = {key: {"from": getattr(organization, key), "to": value}
+               for key, value in (("email", email), ("phone", phone))
+               if getattr(organization, key) != value}
+    if changed:
+        organization.email, organization.phone = email, phone
+        organization.updated_at = now
+        audit.record(session, actor, "organization", organization.id, "update", at=now,
+                     details=changed)
+    return organization

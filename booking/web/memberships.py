@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from booking.database import run_in_transaction
 from booking.extensions import db
@@ -48,6 +48,13 @@ class InviteForm(Form):
                        default=OrganizationRole.MEMBER.value)
 
 
+class ContactsForm(Form):
+    email = EmailField(_l("Kuruluşun e-posta adresi"),
+                       validators=[DataRequired(REQUIRED), Email(BAD_EMAIL), Length(max=254)])
+    phone = StringField(_l("Kuruluşun telefonu (isteğe bağlı)"),
+                        validators=[Optional(), Length(max=40)])
+
+
 class AcceptForm(Form):
     name = StringField(_l("Adınız soyadınız"), validators=[DataRequired(REQUIRED), Length(max=200)])
     password = password_field(_l("Parola"))
@@ -63,15 +70,34 @@ def _actor() -> User:
 
 @bp.get("/organization/members")
 @representative_required
-def page(form: InviteForm | None = None, general: list[str] | None = None) -> str:
-    """Members with their roles, the invite form and the pending invitations."""
+def page(form: InviteForm | None = None, general: list[str] | None = None,
+         contacts: ContactsForm | None = None) -> str:
+    """Members with their roles, the invite form, the pending invitations and
+    the organisation's contacts."""
     actor = _actor()
     people = memberships.members(db.session(), actor)
     pending = invitations.pending(db.session(), actor, now())
     privacy.viewed_members(actor.organization_id)  # type: ignore[arg-type]
     return render_template("auth/members.html", people=people, pending=pending,
                            form=form or InviteForm(), general=general or [],
+                           contacts=contacts or ContactsForm(obj=actor.organization),
                            organization=actor.organization, roles=OrganizationRole)
+
+
+@bp.post("/organization/contacts")
+@representative_required
+def contacts() -> Any:
+    form = ContactsForm()
+    if form.validate_on_submit():
+        outcome = submit(form, lambda: memberships.update_contacts(
+            db.session(), _actor(), email=validated(form.email.data), phone=form.phone.data,
+            now=now()))
+        if outcome.done:
+            flash(gettext("Kuruluşun iletişim bilgileri kaydedildi."), "ok")
+            return redirect(url_for("members.page") + "#contacts")
+        if outcome.general:
+            flash(" ".join(outcome.general), "error")
+    return page(contacts=form), 422
 
 
 @bp.post("/organization/members/invite")

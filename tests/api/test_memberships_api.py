@@ -116,3 +116,16 @@ def test_a_revoked_or_unknown_invitation_is_not_found_and_bad_input_is_422(api, 
     problem = assert_problem(api.post("/invitations/accept", json={
         "token": "t", "name": "", "password": "k"}), 422)
     assert {e["field"] for e in problem["errors"]} >= {"name", "password"}
+
+
+def test_representatives_change_the_contacts_and_members_are_refused(api, people) -> None:
+    org, rep, member, _other, _staff = people
+    changed = api.patch("/organizations/me", rep, json={"email": "Yeni@Example.org",
+                                                        "phone": "0212 000 00 00"})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert (changed.get_json()["email"], changed.get_json()["name"]) == (
+        "yeni@example.org", org.name)
+    assert_problem(api.patch("/organizations/me", member, json={"email": "x@example.org"}), 403)
+    assert_problem(api.patch("/organizations/me", rep, json={"email": "bad"}), 422)
+    assert_problem(api.patch("/organizations/me", rep, json={"name": "Başka Ad",
+                                                            "email": "x@example.org"}), 422)

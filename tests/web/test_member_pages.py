@@ -169,3 +169,20 @@ def test_staff_deleting_the_last_representative_choose_a_successor_on_the_page(
     with database(app) as session:
         assert session.get(User, rep.id).anonymised_at is not None
         assert session.get(User, member.id).organization_role == REP
+
+
+def test_a_representative_changes_the_contacts_and_a_bad_address_changes_nothing(
+        app: Flask, client: FlaskClient, people) -> None:
+    rep, _member, _other, _staff = people
+    login(client, rep)
+    token = csrf_token(client.get("/organization/members").get_data(as_text=True))
+    bad = client.post("/organization/contacts", data={"csrf_token": token, "email": "olmaz"})
+    assert bad.status_code == 422
+    good = client.post("/organization/contacts", data={"csrf_token": token,
+                                                       "email": "iletisim@example.org",
+                                                       "phone": "0232 111 22 33"})
+    assert good.status_code == 302
+    with database(app) as session:
+        org = session.get(Organization, rep.organization_id)
+        assert (org.email, org.phone, org.name) == ("iletisim@example.org", "0232 111 22 33",
+                                                    "Kıyı Gönüllüleri")

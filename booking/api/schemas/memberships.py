@@ -10,7 +10,8 @@ from booking.api.schemas.types import NO_NUL, Email, Length, NewPassword, Out, S
 from booking.models import OrganizationRole
 
 __all__ = ["InvitationAccept", "InvitationCreate", "InvitationList",
-           "InvitationOut", "MemberChange", "MemberList", "MemberOut"]
+           "InvitationOut", "MemberChange", "MemberList", "MemberOut",
+           "OrganizationContacts"]
 
 ROLE = ("representative: invites and removes people, changes their roles, revokes the "
         "organisation's calendar link, cancels any of its bookings; member: requests "
@@ -32,6 +33,14 @@ class MemberList(Out):
 
 class MemberChange(StrictIn):
     organization_role: OrganizationRole = Field(description=ROLE)
+
+
+class OrganizationContacts(StrictIn):
+    """The contacts representatives change; name, kind and registry number are
+    what staff verified, and admins correct them."""
+
+    email: Email
+    phone: Annotated[str, Length(40), NO_NUL] | None = None
 
 
 class InvitationCreate(StrictIn):
