@@ -186,3 +186,14 @@ def test_a_representative_changes_the_contacts_and_a_bad_address_changes_nothing
         org = session.get(Organization, rep.organization_id)
         assert (org.email, org.phone, org.name) == ("iletisim@example.org", "0232 111 22 33",
                                                     "Kıyı Gönüllüleri")
+
+
+def test_the_members_page_speaks_english_to_an_english_representative(app: Flask) -> None:
+    with database(app) as session:
+        rep = make_user(session, organization_role=REP, language="en", name="Elif English")
+        session.commit()
+    browser = app.test_client()
+    login(browser, rep)
+    page = browser.get("/organization/members").get_data(as_text=True)
+    assert "Pending invitations" in page and "Invite someone" in page
+    assert "Representative" in page and "Bekleyen davetler" not in page
