@@ -98,6 +98,7 @@ def test_an_invitation_is_mailed_accepted_once_and_cannot_be_revoked_by_others(
     joined = api.post("/invitations/accept", json=accept)
     assert joined.status_code == 201, joined.get_data(as_text=True)
     assert joined.get_json()["organization_id"] == rep.organization_id
+    assert joined.get_json()["organization_role"] == "member"
     assert_problem(api.post("/invitations/accept", json=accept | {"name": "İkinci"}), 404)
     assert_problem(api.delete(f"/organizations/me/invitations/{row['id']}", rep), 422)
     tokens = api.post("/auth/tokens", json={"email": "davetli@example.org",
