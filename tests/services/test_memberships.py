@@ -279,3 +279,19 @@ def test_the_retention_run_names_the_earliest_active_member_or_closes_an_empty_o
     assert rep.anonymised_at == NOW and member.organization_role == REP
     assert lonely.anonymised_at == NOW and lonely_org.closed_at == NOW and org.closed_at is None
     assert session.scalar(select(User).where(User.id == member.id)).is_active
+
+
+def test_an_admin_cannot_take_the_last_representative_away_from_the_organisation(session):
+    from booking.services import users
+
+    org, rep, member = _org(session)
+    admin = make_user(session, Role.ADMIN)
+    for change in ({"is_active": False, "organization_id": org.id},
+                   {"is_active": True, "organization_id": make_organization(session).id}):
+        with pytest.raises(RuleViolation) as exc:
+            users.update_user(session, admin, rep.id, role="member", center_ids=[], now=NOW,
+                              **change)
+        assert _field(exc) == "organization_id"
+    users.update_user(session, admin, member.id, role="member", organization_id=org.id,
+                      center_ids=[], is_active=False, now=NOW)
+    assert not member.is_active and rep.is_active and rep.organization_id == org.id
