@@ -10,7 +10,12 @@ import pytest
 
 from booking.models import OrganizationRole, Role
 from tests.support.api import assert_problem
-from tests.support.factories import make_center, make_organization, make_user
+from tests.support.factories import (
+    make_center,
+    make_organization,
+    make_organization_feed_link,
+    make_user,
+)
 from tests.support.mailbox import Mailbox, parts
 
 REP, MEMBER = OrganizationRole.REPRESENTATIVE, OrganizationRole.MEMBER
@@ -130,3 +135,12 @@ def test_representatives_change_the_contacts_and_members_are_refused(api, people
     assert_problem(api.patch("/organizations/me", rep, json={"email": "bad"}), 422)
     assert_problem(api.patch("/organizations/me", rep, json={"name": "Başka Ad",
                                                             "email": "x@example.org"}), 422)
+
+
+def test_only_representatives_revoke_the_organisations_shared_calendar_link(
+        api, session, people) -> None:
+    org, rep, member, _other, _staff = people
+    make_organization_feed_link(session, org)
+    session.commit()
+    assert_problem(api.delete(f"/organizations/{org.id}/feed-link", member), 403)
+    assert api.delete(f"/organizations/{org.id}/feed-link", rep).status_code == 204
