@@ -147,12 +147,17 @@ def refuse_signed_in(session: Session, secret: str, actor: User, now: datetime) 
         "edemezsiniz. Davet edilen kişi oturum açmadan bağlantıyı açmalı."))
 
 
+def refuse_an_account(session: Session, invitation: Invitation) -> None:
+    """An address that has an account registers nothing from the link."""
+    if accounts.find_user_by_email(session, invitation.email) is not None:
+        raise RuleViolation.single("invitation", HAS_ACCOUNT)
+
+
 def accept(session: Session, secret: str, *, name: str, password: str,
            notice_version: int | None, language: str, now: datetime) -> User:
     """Register the invited person from the link (see the module's text)."""
     invitation = check(session, secret, now)
-    if accounts.find_user_by_email(session, invitation.email) is not None:
-        raise RuleViolation.single("invitation", HAS_ACCOUNT)
+    refuse_an_account(session, invitation)
     _spend(session, invitation, now)
     user = accounts.register_member(
         session, invitation.organization, user_name=name, user_email=invitation.email,

@@ -180,6 +180,7 @@ def accept(token: str) -> Any:
         invitation = invitations.check(db.session(), token, now())
         if current_user.is_authenticated:
             invitations.refuse_signed_in(db.session(), token, _actor(), now())
+        invitations.refuse_an_account(db.session(), invitation)
     except NotFound as exc:
         db.session.rollback()
         return render_template("auth/link_invalid.html", message=str(exc.message),

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import Booking, BookingStatus, Organization, OrganizationRole, Role, User, utcnow
-from booking.services import deletion
+from booking.services import deletion, invitations
 from tests.support.factories import make_booking, make_center, make_organization, make_room, make_user
 from tests.support.mailbox import Mailbox, parts
 from tests.support.web import ahead, csrf_token, database, login
@@ -197,3 +197,14 @@ def test_the_members_page_speaks_english_to_an_english_representative(app: Flask
     page = browser.get("/organization/members").get_data(as_text=True)
     assert "Pending invitations" in page and "Invite someone" in page
     assert "Representative" in page and "Bekleyen davetler" not in page
+
+
+def test_an_invitation_to_an_address_with_an_account_says_so_when_opened(
+        app: Flask, client: FlaskClient, people) -> None:
+    rep, _member, other, _staff = people
+    with database(app) as session:
+        secret = invitations.invite(session, session.get(User, rep.id), other.email,
+                                    MEMBER, utcnow()).secret
+        session.commit()
+    answer = client.get(f"/invitations/{secret}")
+    assert answer.status_code == 409 and "hesap zaten var" in answer.get_data(as_text=True)
