@@ -7,8 +7,9 @@ any of its bookings; members request bookings and change or cancel their
 own. The permission predicates are in services/access.py.
 
 Representatives also change the organisation's contact address and phone
-(``update_contacts``). An organisation always keeps at least one active representative: the last
-one cannot leave, be removed or demoted. The check and the change run under
+(``update_contacts``). An organisation always keeps at least one active
+representative: the last one cannot leave, be removed or demoted (nor be
+deactivated or moved by an admin: services/users.update_user). The check and the change run under
 the organisation's row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already
 serialises writers), so two representatives demoting each other at once
 leave one of them a representative.
