@@ -72,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_INACTIVE_DAYS": 730,
     "RETENTION_BOOKING_DAYS": 730,
     "RETENTION_EVERY_MONTHS": 1,
+    # Representatives (SPEC §9, docs/representatives.md): days an invitation link works.
+    "INVITATION_VALID_DAYS": 7,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -228,6 +230,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         raise ValueError("RETENTION_EVERY_MONTHS must be 1 to 6 (KVKK: at most six months apart)")
     if min(int(app.config["RETENTION_INACTIVE_DAYS"]), int(app.config["RETENTION_BOOKING_DAYS"])) < 30:
         raise ValueError("RETENTION_INACTIVE_DAYS and RETENTION_BOOKING_DAYS must be at least 30")
+    if not 1 <= int(app.config["INVITATION_VALID_DAYS"]) <= 60:
+        raise ValueError("INVITATION_VALID_DAYS must be between 1 and 60")
     if not 0 <= int(app.config["CHECKIN_GRACE_MINUTES"]) <= 24 * 60:
         raise ValueError("CHECKIN_GRACE_MINUTES must be between 0 and 1440")
     settle_secret_key(app)

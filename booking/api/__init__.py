@@ -34,6 +34,7 @@ from booking.api import (  # noqa: E402
     bookings,
     feed_links,
     leave,
+    memberships,
     openapi,
     organizations,
     places,
@@ -44,5 +45,5 @@ from booking.api import (  # noqa: E402
     waitlist,
 )
 
-__all__ = ["auth", "bookings", "bp", "feed_links", "leave", "openapi", "organizations", "places",
-           "privacy", "quotas", "reports", "services", "waitlist"]
+__all__ = ["auth", "bookings", "bp", "feed_links", "leave", "memberships", "openapi",
+           "organizations", "places", "privacy", "quotas", "reports", "services", "waitlist"]

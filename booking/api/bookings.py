@@ -78,7 +78,7 @@ def create_booking(body: s.BookingCreate) -> Response:
     )
     result = write(lambda: svc.create_booking(db.session(), user, request, utcnow()))
     if result.series is None:
-        return reply(booking_with_services(result.bookings[0]), 201)
+        return reply(booking_with_services(result.bookings[0], asked=bool(body.services)), 201)
     return reply(s.SeriesCreated(
         series_id=result.series.id,
         bookings=[serialize.booking(b) for b in result.bookings],

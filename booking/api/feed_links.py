@@ -82,11 +82,13 @@ def organization_link(organization_id: int) -> Response:
 
 @operation("DELETE", "/organizations/{organization_id}/feed-link",
            summary="Revoke an organisation's shared calendar link", tag=TAG,
-           access="the organisation's members, staff, admin", status=204, errors=(401, 404))
+           access="the organisation's representatives, staff, admin", status=204,
+           errors=(401, 403, 404))
 def revoke_organization_link(organization_id: int) -> Response:
     """The shared link answers 404 from now on; members' personal links go on
-    working. No shared link left, or another organisation's: 404. New shared
-    links are not made: each person makes their own."""
+    working. No shared link left, or another organisation's: 404; a member
+    who is no representative: 403. New shared links are not made: each
+    person makes their own."""
     user = require_user()
     if not write(lambda: feed_tokens.revoke_tokens(db.session(), user,
                                                    organization_id=organization_id, now=utcnow())):

@@ -48,6 +48,11 @@ Each `type` links to its entry under "Problem types" below.
 **Language.** `detail` and field messages are Turkish by default; a signed-in
 caller's own language setting wins, then `Accept-Language`.
 
+**Organisations.** A member of an organisation is a `representative` or a
+`member` (SPEC §9): representatives manage its people and invitations
+(`/organizations/me/…`) and may cancel any of its bookings; members change and
+cancel their own. An organisation always keeps one representative.
+
 **Lists.** `page` (from 1) and `per_page` (capped by the server); the answer
 carries `items`, `page`, `per_page` and `total`.
 """

@@ -16,6 +16,7 @@ from booking.models import (
     Center,
     Closure,
     Organization,
+    Role,
     Room,
     RoomPhoto,
     User,
@@ -140,7 +141,9 @@ def organization(o: Organization) -> s.OrganizationOut:
 
 def user(u: User) -> s.UserOut:
     return s.UserOut(id=u.id, email=u.email, name=u.name, role=u.role,
-                     organization_id=u.organization_id, center_ids=sorted(u.center_ids),
+                     organization_id=u.organization_id,
+                     organization_role=u.organization_role if u.role == Role.MEMBER else None,
+                     center_ids=sorted(u.center_ids),
                      language=u.language, calendar_invitations=u.calendar_invitations,
                      is_active=u.is_active,
                      created_at=_in(u.created_at, default_tz()))

@@ -24,10 +24,12 @@ def service_out(row: BookingServiceItem) -> s.BookingServiceOut:
         done_at=row.done_at.astimezone(tz) if row.done_at else None)
 
 
-def booking_with_services(booking: Booking) -> s.BookingOut:
-    """A booking's answer with its services (POST /bookings, GET /bookings/{id})."""
+def booking_with_services(booking: Booking, *, asked: bool = True) -> s.BookingOut:
+    """A booking's answer with its services (POST /bookings, GET /bookings/{id});
+    a booking just made without any (``asked`` false) has none to look up."""
     out = serialize.booking(booking)
-    out.services = [service_out(row) for row in items_of(db.session(), booking, live=False)]
+    out.services = [service_out(row) for row in items_of(db.session(), booking, live=False)
+                    ] if asked else []
     return out
 
 

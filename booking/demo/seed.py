@@ -29,6 +29,7 @@ from booking.demo.city import (
     organizations,
     slug,
 )
+from booking.demo.members import add_people, member_logins
 from booking.demo.schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
 from booking.demo.services import seed_services
 from booking.demo.waitlist import seed_waitlist
@@ -44,7 +45,6 @@ from booking.models import (
     Role,
     Room,
     User,
-    new_session_nonce,
     utcnow,
 )
 from booking.services.accounts import hash_password
@@ -85,8 +85,8 @@ def demo_logins(session: Session) -> list[tuple[str, str]]:
         local = center.staff[0][1]
         logins.append((f"{local}@{DEMO_DOMAIN}", f"görevli (staff): {center.name}"))
     for plan in organizations()[:2]:
-        logins.append((plan.member_email, f"üye (member): {plan.name}"))
-    return logins
+        logins.append((plan.member_email, f"temsilci (representative): {plan.name}"))
+    return logins + member_logins(organizations())
 
 
 def _create_city(session: Session) -> City:
@@ -129,12 +129,7 @@ def _create_city(session: Session) -> City:
     ).all()
     for org_plan, org_id in zip(orgs, org_ids, strict=True):
         org_plan.id = org_id
-    session.execute(insert(User), [
-        {"email": o.member_email, "name": o.member_name, "password_hash": password_hash,
-         "role": Role.MEMBER, "organization_id": o.id, "language": "tr",
-         "session_nonce": new_session_nonce(), "created_at": now}
-        for o in orgs
-    ])
+    add_people(session, orgs, password_hash, now)
     admin = User(email=ADMIN_EMAIL, name="Demo Yönetici", password_hash=password_hash,
                  role=Role.ADMIN)
     session.add(admin)

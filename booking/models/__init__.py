@@ -10,12 +10,14 @@ from booking.models.bookings import (
     BookingStatus,
     Category,
 )
+from booking.models.memberships import Invitation
 from booking.models.outbox import OutboxMessage, OutboxStatus
 from booking.models.people import (
     ApiToken,
     FeedToken,
     Organization,
     OrganizationKind,
+    OrganizationRole,
     PasswordResetToken,
     Role,
     SignInSession,
@@ -59,9 +61,11 @@ __all__ = [
     "DeletionState",
     "DestructionRecord",
     "FeedToken",
+    "Invitation",
     "NoticeAcknowledgement",
     "Organization",
     "OrganizationKind",
+    "OrganizationRole",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",

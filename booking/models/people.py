@@ -40,6 +40,15 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class OrganizationRole(enum.StrEnum):
+    """A member's role inside their organisation (SPEC §9; docs/representatives.md):
+    representatives manage the organisation's people, data and links, members
+    request rooms and change their own requests."""
+
+    REPRESENTATIVE = "representative"
+    MEMBER = "member"
+
+
 staff_centers = Table(
     "staff_centers",
     Base.metadata,
@@ -63,6 +72,9 @@ class Organization(Base):
     description: Mapped[str | None] = mapped_column(Text)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Closed by staff when its last representative's data was deleted without
+    # a successor (services/memberships.close_organization): it requests nothing more.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -95,6 +107,11 @@ class User(Base):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
+    # Meaningful for members only (role member); every member of version 1
+    # became a representative (migration 0016, docs/representatives.md).
+    organization_role: Mapped[OrganizationRole] = mapped_column(
+        str_enum(OrganizationRole, "organization_role"), default=OrganizationRole.REPRESENTATIVE,
+        server_default=OrganizationRole.REPRESENTATIVE.value)
     language: Mapped[str] = mapped_column(String(5), default="tr")
     # Booking e-mails carry an iTIP invitation (method=REQUEST/CANCEL) that
     # calendar programs file by themselves; the person may turn it off.
@@ -140,6 +157,12 @@ class User(Base):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_representative(self) -> bool:
+        """A member who represents their organisation (never staff or an admin)."""
+        return (self.role == Role.MEMBER and self.organization_id is not None
+                and self.organization_role == OrganizationRole.REPRESENTATIVE)
 
     @property
     def center_ids(self) -> set[int]:

@@ -1,5 +1,6 @@
 """Messages sent at once, not through the outbox: those that carry a secret
-(a password reset link, an address confirmation link) and the one that answers
+(a password reset link, an address confirmation link, an invitation into an
+organisation) and the one that answers
 a registration for an address that already has an account.
 
 Outbox rows keep their context in clear until they are sent, and a secret must
@@ -73,22 +74,29 @@ def _mail(user: User, kind: str, template: str, subject: Any, config: Mapping[st
           **context: Any) -> Future[bool]:
     """Render ``template`` (.txt and .html) and the (lazily translated) subject
     in the user's language, and send the message soon."""
+    return _mail_to(user.email, user.name, user.language or "tr", kind, template, subject,
+                    config, f"{kind} to user {user.id}", user=user, **context)
+
+
+def _mail_to(address: str, name: str, language: str, kind: str, template: str, subject: Any,
+             config: Mapping[str, Any], what: str, **context: Any) -> Future[bool]:
+    """``_mail`` for an address that may have no account yet (an invitation)."""
     transport = Transport.from_config(config)
     settings = transport.smtp
-    with force_language(user.language or "tr"):
-        context = {"user": user, "recipient_name": user.name, **context}
+    with force_language(language):
+        context = {"recipient_name": name, **context}
         subject = str(subject)
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", subject=subject, **context)
     message = build_email(
-        sender=settings.mail_from, recipient=user.email, recipient_name=user.name,
+        sender=settings.mail_from, recipient=address, recipient_name=name,
         subject=subject, text=text, html=html,
         message_id=f"<{kind}-{new_secret(9)}@{settings.domain}>",
-        language=user.language or "tr", kind=kind,
+        language=language, kind=kind,
     )
     if threading.current_thread().name.startswith(POOL_NAME):
-        return _completed(_send(message, transport, f"{kind} to user {user.id}"))
-    return _pool.submit(_send, message, transport, f"{kind} to user {user.id}")
+        return _completed(_send(message, transport, what))
+    return _pool.submit(_send, message, transport, what)
 
 
 def send_reset_link(issued: passwords.IssuedReset, link: str,
@@ -111,3 +119,14 @@ def send_registration_attempt(owner: User, sign_in: str, reset: str,
     """To the owner of an address someone tried to register with."""
     return _mail(owner, "registration_attempt", "registration_attempt",
                  _l("Adresinizle yeni bir kayıt denendi"), config, sign_in=sign_in, reset=reset)
+
+
+def send_invitation(address: str, language: str, organization: str, inviter: str,
+                    link: str, days: int, config: Mapping[str, Any]) -> Future[bool]:
+    """The link that invites ``address`` into an organisation (it carries a
+    secret, so it is not an outbox message)."""
+    return _mail_to(address, "", language, "invitation_to_organization",
+                    "organization_invitation",
+                    _l("%(organization)s sizi davet ediyor", organization=organization),
+                    config, "organization invitation", organization=organization,
+                    inviter=inviter, link=link, days=days)

@@ -98,6 +98,22 @@ def owns(actor: User | None, booking: Booking) -> bool:
     )
 
 
+def represents(actor: User | None, organization_id: int | None) -> bool:
+    """The actor is an active representative of this organisation (SPEC §9):
+    they manage its people, its data and its calendar link."""
+    return (actor is not None and organization_id is not None and actor.is_active
+            and actor.is_representative and actor.organization_id == organization_id)
+
+
+def may_change(actor: User | None, booking: Booking) -> bool:
+    """Change or cancel a booking: staff of its center and admins; of the
+    organisation, its representatives, and the member who requested it."""
+    if manages_center(actor, booking.room.center_id):
+        return True
+    return owns(actor, booking) and actor is not None and (
+        represents(actor, booking.organization_id) or booking.created_by_id == actor.id)
+
+
 def can_view(actor: User | None, booking: Booking) -> bool:
     return owns(actor, booking) or manages_center(actor, booking.room.center_id)
 
@@ -129,7 +145,12 @@ def require_center_staff(actor: User | None, booking: Booking) -> None:
 
 
 def require_owner_or_staff(actor: User | None, booking: Booking) -> None:
+    """Changing or cancelling (``may_change``): another organisation's booking
+    is NotFound; a colleague's, for a member who is no representative, NotAllowed."""
     if not (owns(actor, booking) or manages_center(actor, booking.room.center_id)):
         raise NotFound(_l("Rezervasyon bulunamadı."))
+    if not may_change(actor, booking):
+        raise NotAllowed(_l("Bu rezervasyonu yalnızca talep eden kişi ya da kuruluşun "
+                            "temsilcileri değiştirebilir."))
 
 

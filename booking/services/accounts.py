@@ -17,6 +17,7 @@ from booking.models import (
     Center,
     Organization,
     OrganizationKind,
+    OrganizationRole,
     Role,
     User,
     utcnow,
@@ -260,39 +261,74 @@ def register_organization(
     org_email = check_email("organization.email", org_email, errors)
     registry_number = check_registry_number(session, "organization.registry_number",
                                             registry_number, errors)
-    user_email = check_email("user.email", user_email, errors)
-    check_password("user.password", password, errors)
-    notice = privacy_notice.required_version(session, notice_version, errors)
-    user_name = one_line(user_name)
-    if not user_name:
-        errors.append(FieldError("user.name", _l("Ad gerekli.")))
+    user_email, user_name, notice = _checked_person(session, user_email, user_name, password,
+                                                    notice_version, errors)
     owner = find_user_by_email(session, user_email) if user_email else None
     if owner is not None:
         hash_password(password)  # the work a registration does, so no answer is quicker
         raise AddressTaken(user_email, errors)
     if errors:
         raise RuleViolation(errors)
-    organization, user = _insert_registration(
-        session, Organization(name=org_name, kind=org_kind, email=org_email,
-                              phone=(phone or "").strip() or None,
-                              registry_number=registry_number, is_verified=False),
-        user_email, user_name, password, language)
+    organization = Organization(name=org_name, kind=org_kind, email=org_email,
+                                phone=(phone or "").strip() or None,
+                                registry_number=registry_number, is_verified=False)
+    session.add(organization)
+    with claiming({"uq_organizations_name": FieldError("organization.name",
+                                                       ORGANIZATION_NAME_TAKEN)}):
+        session.flush()
+    # The registering person is the organisation's first representative.
+    user = _insert_person(session, organization, user_email, user_name, password, language,
+                          OrganizationRole.REPRESENTATIVE)
     if notice is not None:
         privacy_notice.acknowledge(session, user, notice.version, now or utcnow())
     audit.record(session, user, "organization", organization.id, "register")
     return Registration(organization, user)
 
 
-def _insert_registration(session: Session, organization: Organization, email: str, name: str,
-                         password: str, language: str) -> tuple[Organization, User]:
-    """The organisation and its first member, written; a name or an address
+def register_member(session: Session, organization: Organization, *, user_name: str,
+                    user_email: str, password: str, role: OrganizationRole,
+                    language: str = "tr", notice_version: int | None = None,
+                    now: datetime) -> User:
+    """A person joins an existing organisation by registering from an
+    invitation (services/memberships.accept_invitation): the same checks as
+    a registration (name, password, the current notice acknowledged), and the
+    address counts as confirmed, since the invitation was mailed to it."""
+    errors: list[FieldError] = []
+    user_email, user_name, notice = _checked_person(session, user_email, user_name, password,
+                                                    notice_version, errors)
+    if find_user_by_email(session, user_email) is not None:
+        errors.append(FieldError("user.email", EMAIL_TAKEN))
+    if errors:
+        raise RuleViolation(errors)
+    user = _insert_person(session, organization, user_email, user_name, password, language, role)
+    user.email_confirmed_at = now
+    if notice is not None:
+        privacy_notice.acknowledge(session, user, notice.version, now)
+    audit.record(session, user, "user", user.id, "register_from_invitation", at=now,
+                 details={"organization_id": organization.id, "organization_role": role.value})
+    return user
+
+
+def _checked_person(session: Session, email: str, name: str, password: str,
+                    notice_version: int | None,
+                    errors: list[FieldError]) -> tuple[str, str, Any]:
+    """The person's part of a registration: address, password, name, notice."""
+    email = check_email("user.email", email, errors)
+    check_password("user.password", password, errors)
+    notice = privacy_notice.required_version(session, notice_version, errors)
+    name = one_line(name)
+    if not name:
+        errors.append(FieldError("user.name", _l("Ad gerekli.")))
+    return email, name, notice
+
+
+def _insert_person(session: Session, organization: Organization, email: str, name: str,
+                   password: str, language: str, role: OrganizationRole) -> User:
+    """A member of ``organization``, written, address unconfirmed; an address
     that another request took meanwhile is the same error as one taken before."""
-    session.add(organization)
-    with claiming({"uq_organizations_name": FieldError("organization.name",
-                                                       ORGANIZATION_NAME_TAKEN)}):
-        session.flush()
     user = User(email=email, name=name, password_hash=hash_password(password), role=Role.MEMBER,
-                organization=organization, language=language if language in ("tr", "en") else "tr")
+                organization=organization, organization_role=role,
+                language=language if language in ("tr", "en") else "tr")
     session.add(user)
     try:
         with claiming({"uq_users_email": FieldError("user.email", EMAIL_TAKEN)}):
@@ -302,7 +338,7 @@ def _insert_registration(session: Session, organization: Organization, email: st
     # Unconfirmed until the mailed link is opened (None would take the column's
     # default, "confirmed now", at the INSERT: set after it).
     user.email_confirmed_at = None
-    return organization, user
+    return user
 
 
 def verify_organization(session: Session, actor: User, organization_id: int) -> Organization:

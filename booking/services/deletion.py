@@ -41,7 +41,7 @@ from booking.models import (
     OutboxStatus,
     User,
 )
-from booking.services import audit
+from booking.services import audit, memberships
 from booking.services.errors import NotAllowed, NotFound, RuleViolation
 from booking.services.sessions import end_everything
 
@@ -120,10 +120,13 @@ def get_request(session: Session, actor: User | None, request_id: int) -> Deleti
 
 
 def carry_out(session: Session, actor: User | None, request_id: int,
-              now: datetime) -> Anonymised:
+              now: datetime, *, successor_id: int | None = None,
+              close: bool = False) -> Anonymised:
     """Carry out an open request: the row is locked first, so two staff
     pressing the button at once anonymise the person once; the second is told
-    it is already done."""
+    it is already done. An organisation's last representative is anonymised
+    only when staff name a successor (promoted in the same transaction) or
+    close the organisation (services/memberships.py)."""
     staff = _require_staff(actor)
     row = session.scalar(select(DeletionRequest).where(DeletionRequest.id == request_id)
                          .with_for_update())
@@ -137,6 +140,7 @@ def carry_out(session: Session, actor: User | None, request_id: int,
     if user.id == staff.id:
         raise RuleViolation.single("request", _l(
             "Kendi silme talebinizi başka bir görevli yerine getirmelidir."))
+    keep_represented(session, staff, user, now, successor_id=successor_id, close=close)
     result = anonymise(session, user, now, reason="request", actor=staff)
     row.state = DeletionState.DONE
     row.carried_out_at = now
@@ -145,6 +149,27 @@ def carry_out(session: Session, actor: User | None, request_id: int,
     audit.record(session, staff, "deletion_request", row.id, "carried_out", at=now,
                  details={"pseudonym": result.pseudonym})
     return result
+
+
+NEEDS_SUCCESSOR = _l("Bu kişi kuruluşunun son temsilcisi: yerine bir halef seçin ya da "
+                     "kuruluşu kapatın.")
+
+
+def keep_represented(session: Session, actor: User | None, user: User, now: datetime, *,
+                     successor_id: int | None, close: bool) -> str | None:
+    """Before the last representative of an open organisation is anonymised:
+    a successor is named, or the organisation is closed; otherwise a
+    RuleViolation on ``successor_id``. Returns what was done, if anything."""
+    if not memberships.is_last_representative(session, user):
+        return None
+    assert user.organization_id is not None
+    if successor_id is not None:
+        memberships.name_successor(session, actor, user, successor_id, now)
+        return "successor"
+    if close:
+        memberships.close_organization(session, actor, user.organization_id, now)
+        return "closed"
+    raise RuleViolation.single("successor_id", NEEDS_SUCCESSOR)
 
 
 def pseudonym_for(user: User) -> str:

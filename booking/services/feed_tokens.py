@@ -7,8 +7,8 @@ shows is decided when it is fetched, in feeds.token_scope). Issuing a new one
 revokes only that person's previous link, never a colleague's.
 
 The older **organisation** links (``organization_id`` set, shared by every
-member) are no longer issued; those that exist keep working until a member of
-the organisation, staff or an admin revokes them. Only a token's SHA-256 hash
+member) are no longer issued; those that exist keep working until a
+representative of the organisation (SPEC §9), staff or an admin revokes them. Only a token's SHA-256 hash
 is stored (hashing.py).
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from booking.database import reads_under_lock
 from booking.models import FeedToken, Organization, User
 from booking.services import audit
+from booking.services.access import represents
 from booking.services.errors import NotAllowed, NotFound
 from booking.services.hashing import hash_secret, new_secret
 
@@ -84,6 +85,9 @@ def revoke_tokens(
 ) -> int:
     """Revoke every live feed link of an organisation, or a person's own link."""
     _check_owner(session, actor, organization_id, user_id)
+    if organization_id is not None and not (actor.is_staff or represents(actor, organization_id)):
+        raise NotAllowed(_l("Kuruluşun ortak takvim bağlantısını yalnızca temsilcileri "
+                            "iptal edebilir."))
     _lock_owner(session, organization_id, user_id)
     live = session.scalars(
         select(FeedToken).where(

@@ -5,7 +5,9 @@ for one at most six months apart). Each run:
    ``NOTICE_DAYS`` that their data will be anonymised (signing in again
    cancels it: see ``cancel_notice``);
 2. anonymises members warned at least ``NOTICE_DAYS`` ago who have not signed
-   in since (services/deletion.anonymise);
+   in since (services/deletion.anonymise); an organisation's last
+   representative is first succeeded by its earliest other active member,
+   or, with nobody left, the organisation is closed;
 3. clears the descriptions of bookings that ended more than
    ``RETENTION_BOOKING_DAYS`` ago (titles, times and counts stay: the reports
    need them);
@@ -33,7 +35,8 @@ from booking.models import (
 )
 from booking.notifications import kinds
 from booking.notifications.outbox import enqueue
-from booking.services.deletion import anonymise
+from booking.services import memberships
+from booking.services.deletion import anonymise, keep_represented
 
 NOTICE_DAYS = 14
 LOG_KEPT = timedelta(days=3 * 365 + 1)
@@ -78,6 +81,7 @@ def run(session: Session, now: datetime, inactive_days: int, booking_days: int) 
     for user in _members(session, User.retention_notice_at <= now - timedelta(days=NOTICE_DAYS),
                          or_(User.last_login_at.is_(None),
                              User.last_login_at < User.retention_notice_at)):
+        _keep_represented(session, user, now)
         anonymise(session, user, now, reason="inactive", actor=None)
         anonymised += 1
     cleared = _count(session.execute(
@@ -92,6 +96,17 @@ def run(session: Session, now: datetime, inactive_days: int, booking_days: int) 
             delete(PersonalDataAccess).where(PersonalDataAccess.at < now - LOG_KEPT)))
     session.flush()
     return RetentionReport(warned, anonymised, cleared, purged)
+
+
+def _keep_represented(session: Session, user: User, now: datetime) -> None:
+    """An inactive last representative: the organisation's earliest other
+    active member becomes its representative; with nobody left, the
+    organisation is closed (docs/representatives.md)."""
+    if not memberships.is_last_representative(session, user):
+        return
+    others = memberships.successor_candidates(session, user)
+    keep_represented(session, None, user, now,
+                     successor_id=others[0].id if others else None, close=not others)
 
 
 def _count(result: Any) -> int:

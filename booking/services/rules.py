@@ -76,7 +76,10 @@ def check_request_fields(
             "expected_attendees",
             _l("Bu salon en fazla %(n)d kişiliktir.", n=room.capacity),
         ))
-    if organization is not None and not organization.is_verified:
+    if organization is not None and organization.closed_at is not None:
+        errors.append(FieldError("organization_id", _l("Bu kuruluş kapatıldı; adına rezervasyon "
+                                                       "yapılamaz.")))
+    elif organization is not None and not organization.is_verified:
         # SPEC §2: staff may override the advance window and hours, not this.
         errors.append(FieldError("organization_id", _l(
             "Bu kuruluş henüz doğrulanmadı; önce doğrulayın, sonra adına rezervasyon yapın."

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from booking.i18n.text import one_line
 from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
-from booking.services import accounts, audit
+from booking.services import accounts, audit, memberships
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
 
@@ -19,7 +19,8 @@ def update_user(session: Session, actor: User, user_id: int, *, role: Role | str
                 organization_id: int | None, center_ids: Iterable[int], is_active: bool,
                 now: datetime) -> User:
     """Set a user's role and attachments. Deactivating ends the user's sessions;
-    an admin cannot demote or deactivate themself (someone must stay admin)."""
+    an admin cannot demote or deactivate themself (someone must stay admin),
+    nor take an organisation's last representative away from it."""
     if not actor.is_admin:
         raise NotAllowed(_l("Yalnızca yöneticiler kullanıcıları değiştirebilir."))
     user = session.get(User, user_id)
@@ -42,6 +43,9 @@ def update_user(session: Session, actor: User, user_id: int, *, role: Role | str
         errors.append(FieldError("center_ids", _l("Merkez bulunamadı.")))
     elif role == Role.STAFF and not centers:
         errors.append(FieldError("center_ids", accounts.STAFF_NEED_A_CENTER))
+    leaves = role != Role.MEMBER or organization_id != user.organization_id or not is_active
+    if leaves and memberships.is_last_representative(session, user):
+        errors.append(FieldError("organization_id", memberships.LAST_REPRESENTATIVE))
     if errors:
         raise RuleViolation(errors)
     before = {"role": user.role.value, "organization_id": user.organization_id,

@@ -20,9 +20,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(photos.bp)
     app.register_blueprint(dev_mail.bp)  # every address 404 unless MAIL_BACKEND is instance
 
-    from booking.web import leave, my_calendars, privacy, privacy_admin
+    from booking.web import leave, memberships, my_calendars, privacy, privacy_admin
 
     app.register_blueprint(leave.bp)  # /admin/holidays: holidays and leave for every centre
+    app.register_blueprint(memberships.bp)  # /organization/members, /invitations/<token>
 
     app.register_blueprint(my_calendars.bp)  # /profile/calendars
     app.register_blueprint(privacy.bp)  # /privacy, /profile/data.json (SPEC §10)

@@ -37,6 +37,7 @@ from booking.services.access import (
     is_changeable,
     manages_center,
     may_book,
+    may_change,
     scope_bookings,
 )
 from booking.services.booking_services import items_of
@@ -297,7 +298,8 @@ def detail(booking_id: int) -> str:
     tz = booking.room.center.tz
     history = [(entry, describe_changes(entry.details, tz)) for entry in entries]
     return render_template("bookings/detail.html", booking=booking, history=history,
-                           changeable=is_changeable(booking, now()), cancel_form=ReasonForm(),
+                           changeable=is_changeable(booking, now())
+                           and may_change(current_user, booking), cancel_form=ReasonForm(),
                            is_staff=manages_center(current_user, booking.room.center_id),
                            checkin=checkin_view(booking, now()),
                            service_items=items_of(db.session(), booking, live=False))

@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from booking.database import run_in_transaction
 from booking.extensions import db
-from booking.forms import ConfirmForm
+from booking.forms import choices
 from booking.models import User
-from booking.services import access_log, deletion, privacy_notice, retention
+from booking.services import access_log, deletion, memberships, privacy_notice, retention
 from booking.services.errors import NotFound, RuleViolation, first_message
 from booking.web import privacy
 from booking.web.admin import _form_page
 from booking.web.common import admin_required, now, staff_required
-from booking.web.privacy_forms import AccessLogFilter, NoticeForm
+from booking.web.privacy_forms import AccessLogFilter, CarryOutForm, NoticeForm
 
 bp = Blueprint("kvkk", __name__)
 
@@ -40,18 +40,22 @@ def requests() -> str:
 @staff_required
 def carry_out(request_id: int) -> Any:
     """What carrying out will do (the person's future bookings stay with the
-    organisation, and who hears about them from then on), and the button."""
+    organisation, and who hears about them from then on), and the button; for
+    an organisation's last representative, the choice of a successor or closing."""
     actor = current_user._get_current_object()
     try:
         row = deletion.get_request(db.session(), actor, request_id)
     except NotFound:
         abort(404)
-    form = ConfirmForm()
+    form = CarryOutForm()
     error = None
     if form.validate_on_submit():
+        chosen = (form.successor.data or "").strip()
+        successor_id = int(chosen) if chosen.isdigit() and len(chosen) < 10 else None
         try:
             done = run_in_transaction(db.session(), lambda: deletion.carry_out(
-                db.session(), actor, request_id, now()))
+                db.session(), actor, request_id, now(), successor_id=successor_id,
+                close=chosen == "close"))
         except RuleViolation as exc:
             error = str(first_message(exc))
         else:
@@ -60,9 +64,15 @@ def carry_out(request_id: int) -> Any:
             return redirect(url_for("kvkk.requests"))
         row = deletion.get_request(db.session(), actor, request_id)
     ahead = deletion.future_bookings(db.session(), row.user, now())
-    privacy.viewed_contacts([row.user])
+    last = row.state.value == "open" and memberships.is_last_representative(db.session(), row.user)
+    candidates = memberships.successor_candidates(db.session(), row.user) if last else []
+    form.successor.choices = choices([("", gettext("Seçin")),
+                                      *[(str(u.id), f"{u.name} <{u.email}>") for u in candidates],
+                                      ("close", gettext("Kuruluşu kapat"))])
+    privacy.viewed_contacts([row.user, *candidates])
     return render_template("privacy/carry_out.html", row=row, form=form, ahead=ahead,
-                           error=error, now=now()), (422 if error else 200)
+                           error=error, now=now(), last_representative=last,
+                           candidates=candidates), (422 if error else 200)
 
 
 @bp.route("/admin/privacy", methods=["GET", "POST"])

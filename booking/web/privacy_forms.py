@@ -31,6 +31,13 @@ class DeletionRequestForm(Form):
     reason = TextAreaField(_l("Açıklama (isteğe bağlı)"), validators=[Optional(), Length(max=2000)])
 
 
+class CarryOutForm(Form):
+    """Carrying out a deletion request; for an organisation's last
+    representative, who takes over (a member's id) or ``close``."""
+
+    successor = SelectField(_l("Kuruluşun yeni temsilcisi"), choices=[], validate_choice=False)
+
+
 class AccessLogFilter(Form):
     """A GET form: no CSRF token (it changes nothing)."""
 

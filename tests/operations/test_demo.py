@@ -405,3 +405,27 @@ def test_the_demo_has_catalogues_and_services_on_coming_bookings_within_stock(
             booking = row.booking
             assert peak_use(session, row.item_id, booking.start_at, booking.end_at) \
                 <= row.item.stock
+
+
+def test_the_demo_organisations_have_representatives_members_and_one_invitation(
+        runner, session, database_url, demo_copies, tmp_path_factory):
+    """Every organisation's first person represents it and its bookings are
+    theirs; two have a plain member who can sign in; one invitation waits."""
+    from booking.models import Invitation, OrganizationRole, User
+    from booking.services import memberships
+
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    plans = organizations()
+    for plan in plans[:2]:
+        org_id = session.scalar(select(User.organization_id).where(
+            User.email == plan.member_email))
+        [rep] = memberships.representatives(session, org_id)
+        assert rep.email == plan.member_email
+    member = authenticate(session, "uye001-2@stk.example.org", DEMO_PASSWORD)
+    assert member is not None and member.organization_role == OrganizationRole.MEMBER
+    assert session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.created_by_id == member.id)) == 0
+    [invitation] = session.scalars(select(Invitation)).all()
+    assert invitation.used_at is None and invitation.revoked_at is None
+    assert invitation.organization_id == member.organization_id

@@ -50,6 +50,10 @@ def _person(session: Session):
                       email="staff1@example.org")
     person = make_user(session, organization=org, name=NAME, email=EMAIL, phone=PHONE,
                        created_at=NOW - timedelta(days=900), last_login_at=NOW - timedelta(days=5))
+    # A second representative: the person is not the organisation's last one
+    # (that rule: tests/services/test_memberships.py).
+    make_user(session, organization=org, name="Mehmet Demir", email="mehmet.demir@example.org",
+              last_login_at=NOW - timedelta(days=1))
     past = make_booking(session, room, datetime(2030, 5, 6, 8, 0, tzinfo=UTC), 120,
                         BookingStatus.APPROVED, organization=org, created_by=person,
                         title="Genel kurul", description=f"İletişim: {PHONE}",
@@ -237,6 +241,7 @@ def test_the_staff_digest_counts_open_and_overdue_deletion_requests(app, session
 def test_a_short_name_is_not_replaced_inside_other_words(session) -> None:
     staff = make_user(session, Role.STAFF)
     person = make_user(session, name="Ali", email="ali.k@example.org")
+    make_user(session, organization=person.organization)  # a colleague keeps it represented
     session.add(AuditEntry(at=NOW, actor_id=staff.id, entity="user", entity_id=person.id,
                            action="note", reason="ali.k@example.org adresinden Alişan yazdı"))
     row = deletion.request_deletion(session, person, None, NOW)

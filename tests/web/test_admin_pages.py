@@ -83,6 +83,9 @@ def test_admin_adds_a_staff_member_and_changes_roles(app: Flask, client: FlaskCl
 
 
 def test_deactivating_a_user_ends_their_sessions(app: Flask, scene: Scene) -> None:
+    with database(app) as session:  # the organisation keeps a representative
+        make_user(session, organization=session.get(Organization, scene.org.id))
+        session.commit()
     member, admin = app.test_client(), app.test_client()
     login(member, scene.member)
     login(admin, scene.admin)

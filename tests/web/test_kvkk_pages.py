@@ -130,6 +130,7 @@ def test_staff_carry_a_request_out_and_the_persons_session_token_and_link_stop(
     with database(app) as session:
         staff = make_user(session, Role.STAFF, name="Görevli Gül")
         member = make_user(session, name="Kerem Yurt", email="kerem@example.org")
+        make_user(session, organization=member.organization)  # not the last representative
         row = deletion.request_deletion(session, member, None, utcnow() - timedelta(days=31))
         link = feed_tokens.issue_personal(session, member, utcnow())
         secret = tokens.create_token(session, member, "telefon", utcnow()).secret

@@ -13,6 +13,7 @@ from booking.api.schemas.availability import *  # noqa: F403
 from booking.api.schemas.bookings import *  # noqa: F403
 from booking.api.schemas.feeds import *  # noqa: F403
 from booking.api.schemas.leave import *  # noqa: F403
+from booking.api.schemas.memberships import *  # noqa: F403
 from booking.api.schemas.people import *  # noqa: F403
 from booking.api.schemas.places import *  # noqa: F403
 from booking.api.schemas.privacy import *  # noqa: F403

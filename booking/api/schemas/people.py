@@ -17,7 +17,7 @@ from booking.api.schemas.types import (
     QueryIn,
     StrictIn,
 )
-from booking.models import OrganizationKind, Role
+from booking.models import OrganizationKind, OrganizationRole, Role
 
 
 class TokenCreate(StrictIn):
@@ -90,6 +90,9 @@ class UserOut(Out):
     name: str
     role: Role
     organization_id: int | None
+    organization_role: OrganizationRole | None = Field(description=(
+        "Inside the organisation (SPEC §9): representative or member; null for staff "
+        "and admins."))
     center_ids: list[int]
     language: str
     # Booking e-mails carry iTIP invitations (docs/feeds.md); the user's own setting.
