@@ -29,6 +29,7 @@ from booking.demo.city import (
     organizations,
     slug,
 )
+from booking.demo.registry import first_staff_id, seed_verifications
 from booking.demo.schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
 from booking.demo.waitlist import seed_waitlist
 from booking.models import (
@@ -329,6 +330,7 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     upcoming = _seed_upcoming(session, city, seed, now)
     session.flush()
     waiting = seed_waitlist(session, now)
+    seed_verifications(session, now, first_staff_id(session, list(city.staff_by_center.values())))
     if (counts or upcoming) and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the first reports plan with real row counts.
         session.execute(text("ANALYZE bookings"))

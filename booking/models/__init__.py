@@ -33,6 +33,7 @@ from booking.models.privacy import (
     PrivacyNotice,
 )
 from booking.models.quotas import QUOTA_LIMITS, QuotaRule
+from booking.models.registry import OrganizationVerification, VerificationMethod
 from booking.models.room_details import ACCESSIBILITY, RoomAccessibility, RoomPhoto
 from booking.models.waitlist import OPEN_STATES, WaitlistEntry, WaitlistState
 
@@ -60,6 +61,7 @@ __all__ = [
     "NoticeAcknowledgement",
     "Organization",
     "OrganizationKind",
+    "OrganizationVerification",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",
@@ -74,6 +76,7 @@ __all__ = [
     "SignInSession",
     "UTCDateTime",
     "User",
+    "VerificationMethod",
     "WaitlistEntry",
     "WaitlistState",
     "new_session_nonce",
