@@ -65,7 +65,7 @@ def test_the_inbox_opens_on_those_awaiting_with_what_staff_decide_on(
     row = html[html.index(f'id="organization-{first}"'):html.index(f'id="organization-{second}"')]
     with database(app) as session:
         registered = session.get(Organization, first).created_at
-    for shown in ("Sicil: 35-0000", "org0@example.org", "Dernek", "Kurucu 000",
+    for shown in ("DERBİS kütük numarası: 35-0000", "org0@example.org", "Dernek", "Kurucu 000",
                   "kurucu0@example.org", page_time(app, registered), "Doğrula"):
         assert shown in row, shown
     assert "Sonraki 000" not in row
