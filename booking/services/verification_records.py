@@ -17,7 +17,6 @@ from sqlalchemy import CursorResult, and_, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from booking.database import reads_under_lock
-from booking.i18n.text import one_line
 from booking.models import (
     Organization,
     OrganizationVerification,
@@ -183,7 +182,3 @@ def method_label(method: VerificationMethod) -> str:
         VerificationMethod.LEGACY: _l("Önceki sürümde doğrulandı (yöntem kayıtlı değil)"),
     }[method])
 
-
-def tidy_note(note: str | None) -> str | None:
-    """A note as one line, for lists."""
-    return one_line(note or "") or None

@@ -117,3 +117,16 @@ def test_a_member_of_an_organisation_whose_verification_ran_out_is_told_what_to_
     assert "doğrulamayı yeniletin" in html and "DERBİS, VGM ya da MERSİS" in html
     with database(app) as session:
         assert session.scalar(select(func.count()).select_from(OrganizationVerification)) == 1
+
+
+def test_the_admin_organisation_page_lists_its_verifications(app: Flask, client: FlaskClient,
+                                                             scene: Scene) -> None:
+    with database(app) as session:
+        verification_records.verify(session, session.get(type(scene.staff), scene.staff.id),
+                                    scene.org.id, method="registry_checked",
+                                    note="DERBİS çıktısı dosyada", now=utcnow())
+        session.commit()
+    login(client, scene.admin)
+    html = client.get(f"/admin/organizations/{scene.org.id}").get_data(as_text=True)
+    assert "Doğrulamalar" in html and "Sicil kaydı kontrol edildi" in html
+    assert "DERBİS çıktısı dosyada" in html and scene.staff.name in html
