@@ -61,10 +61,14 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 def counts(session: Session, now: datetime) -> Counts:
     """Awaiting, verified and due organisations: one grouped COUNT."""
+    # Grouped over a subquery: PostgreSQL would not see two renderings of the
+    # expression (each with its own parameter) as one grouping column.
+    rows = select(Organization.is_verified.label("verified"),
+                  _due(now).label("due")).subquery()
     found: dict[tuple[bool, bool], int] = {
         (bool(verified), bool(due)): n for verified, due, n in session.execute(
-            select(Organization.is_verified, _due(now), func.count())
-            .group_by(Organization.is_verified, _due(now))).all()}
+            select(rows.c.verified, rows.c.due, func.count())
+            .group_by(rows.c.verified, rows.c.due)).all()}
     return Counts(awaiting=found.get((False, False), 0),
                   verified=found.get((True, False), 0) + found.get((True, True), 0),
                   due=found.get((True, True), 0))
