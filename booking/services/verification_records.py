@@ -125,6 +125,17 @@ def due_before(now: datetime) -> datetime:
     return now + timedelta(days=DUE_WITHIN_DAYS)
 
 
+def ends_soon(organization: Organization | None, now: datetime) -> tuple[datetime, bool] | None:
+    """When the organisation's verification runs out and whether it already
+    has, if that is within DUE_WITHIN_DAYS (its members' bookings page says so)."""
+    if organization is None or not organization.is_verified:
+        return None
+    expires = organization.verification_expires_at
+    if expires is None or expires >= due_before(now):
+        return None
+    return expires, expires <= now
+
+
 def reminder_recipients(session: Session, organization: Organization) -> list[User]:
     """Who hears that the organisation's verification runs out: its active,
     not anonymised members (the representatives, once they exist)."""

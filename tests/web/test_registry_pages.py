@@ -130,3 +130,28 @@ def test_the_admin_organisation_page_lists_its_verifications(app: Flask, client:
     html = client.get(f"/admin/organizations/{scene.org.id}").get_data(as_text=True)
     assert "Doğrulamalar" in html and "Sicil kaydı kontrol edildi" in html
     assert "DERBİS çıktısı dosyada" in html and scene.staff.name in html
+
+
+def test_members_see_on_their_bookings_page_that_the_verification_runs_out(
+        app: Flask, client: FlaskClient, scene: Scene) -> None:
+    with database(app) as session:
+        verification_records.verify(session, session.get(type(scene.staff), scene.staff.id),
+                                    scene.org.id, method="document_seen", note=None,
+                                    now=utcnow() - timedelta(days=100))
+        session.commit()
+    login(client, scene.member)
+    assert "doğrulaması" not in client.get("/bookings").get_data(as_text=True)
+    with database(app) as session:
+        verification_records.verify(session, session.get(type(scene.staff), scene.staff.id),
+                                    scene.org.id, method="document_seen", note=None,
+                                    now=utcnow() - timedelta(days=350))
+        session.commit()
+    html = client.get("/bookings").get_data(as_text=True)
+    assert "tarihinde sona eriyor; sonra yeni talepte bulunabilmek için yeniletin." in html
+    with database(app) as session:
+        verification_records.verify(session, session.get(type(scene.staff), scene.staff.id),
+                                    scene.org.id, method="document_seen", note=None,
+                                    now=utcnow() - timedelta(days=370))
+        session.commit()
+    html = client.get("/bookings").get_data(as_text=True)
+    assert "günü doldu; yeni talepte bulunmak için doğrulamayı yeniletin." in html
