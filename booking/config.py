@@ -74,6 +74,9 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_EVERY_MONTHS": 1,
     # Representatives (SPEC §9, docs/representatives.md): days an invitation link works.
     "INVITATION_VALID_DAYS": 7,
+    # Registry identity (SPEC §9, docs/registry.md): a verification holds this
+    # many days; representatives are reminded 30 days before it runs out.
+    "VERIFICATION_VALID_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -232,6 +235,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         raise ValueError("RETENTION_INACTIVE_DAYS and RETENTION_BOOKING_DAYS must be at least 30")
     if not 1 <= int(app.config["INVITATION_VALID_DAYS"]) <= 60:
         raise ValueError("INVITATION_VALID_DAYS must be between 1 and 60")
+    if int(app.config["VERIFICATION_VALID_DAYS"]) < 31:
+        raise ValueError("VERIFICATION_VALID_DAYS must be at least 31 (the reminder goes 30 days "
+                         "before)")
     if not 0 <= int(app.config["CHECKIN_GRACE_MINUTES"]) <= 24 * 60:
         raise ValueError("CHECKIN_GRACE_MINUTES must be between 0 and 1440")
     settle_secret_key(app)

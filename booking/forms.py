@@ -41,6 +41,7 @@ from booking.form_fields import Form as Form
 from booking.form_fields import choices as choices
 from booking.form_fields import record_id as record_id
 from booking.form_fields import validated as validated
+from booking.forms_registry import REGISTRY_NUMBER_HELP, REGISTRY_NUMBER_LABEL
 from booking.i18n.labels import (
     ACCESSIBILITY_LABELS,
     CATEGORY_LABELS,
@@ -92,7 +93,7 @@ class RegisterForm(Form):
     org_name = StringField(_l("Kuruluşun adı"), validators=[DataRequired(REQUIRED), Length(max=300)])
     org_kind = SelectField(_l("Kuruluş türü"), choices=_choices(
         ORGANIZATION_KIND_LABELS, [k.value for k in OrganizationKind]))
-    registry_number = StringField(_l("Kütük / sicil numarası (isteğe bağlı)"),
+    registry_number = StringField(REGISTRY_NUMBER_LABEL, description=REGISTRY_NUMBER_HELP,
                                   validators=[Optional(), Length(max=64)])
     org_email = EmailField(_l("Kuruluşun e-posta adresi"),
                            validators=[DataRequired(REQUIRED), Email(BAD_EMAIL)])
@@ -325,7 +326,7 @@ class OrganizationForm(Form):
     name = StringField(_l("Kuruluşun adı"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Kuruluş türü"), validate_choice=False, choices=_choices(
         ORGANIZATION_KIND_LABELS, [k.value for k in OrganizationKind]))
-    registry_number = StringField(_l("Kütük / sicil numarası (isteğe bağlı)"),
+    registry_number = StringField(REGISTRY_NUMBER_LABEL, description=REGISTRY_NUMBER_HELP,
                                   validators=[Optional(), Length(max=64)])
     email = EmailField(_l("Kuruluşun e-posta adresi"),
                        validators=[DataRequired(REQUIRED), Email(BAD_EMAIL), Length(max=254)])

@@ -1,6 +1,6 @@
 """The scheduler's jobs as commands, each run once, for cron where no scheduler
 runs (or a test): ``fairness release-no-shows``, ``waitlist expire-offers``
-(SPEC §8) and ``kvkk retention`` (SPEC §10). Each takes ``--now ISO``; a
+(SPEC §8), ``kvkk retention`` (SPEC §10) and ``registry remind`` (SPEC §9). Each takes ``--now ISO``; a
 database that cannot be reached is one line and exit code 1."""
 from __future__ import annotations
 
@@ -65,6 +65,21 @@ def retention_command(now_text: str | None) -> None:
     _run_once(lambda now: jobs.run_retention(now=now), "Retention", now_text)
 
 
+@click.group("registry")
+def registry_group() -> None:
+    """Registry identity (SPEC §9): verifications and their reminders."""
+
+
+@registry_group.command("remind")
+@NOW_OPTION
+@with_appcontext
+def remind_command(now_text: str | None) -> None:
+    """E-mail the representatives of organisations whose verification runs out
+    within 30 days, once per verification. Safe to run twice (cron: daily)."""
+    _run_once(lambda now: jobs.run_verification_reminders(now=now), "Verification reminders",
+              now_text)
+
+
 def init_app(app: Flask) -> None:
-    for group in (fairness_group, waitlist_group, kvkk_group):
+    for group in (fairness_group, waitlist_group, kvkk_group, registry_group):
         app.cli.add_command(group)

@@ -197,3 +197,26 @@ def run_waitlist_expiry(now: datetime | None = None) -> str:
 def expire_waitlist_offers(now: datetime | None = None) -> str:
     """The scheduler's waitlist job: ``run_waitlist_expiry``, a database error in one line."""
     return _guarded("waitlist", lambda: run_waitlist_expiry(now), "database error")
+
+
+def run_verification_reminders(now: datetime | None = None) -> int:
+    """E-mail the representatives of organisations whose verification runs out
+    within 30 days (services/verification_records.py), once per verification;
+    returns how many were reminded. Raises on database errors (the
+    ``registry remind`` command reports them)."""
+    from booking.services import verification_records
+
+    with _app().app_context():
+        try:
+            count = run_in_transaction(db.session(), lambda: verification_records.send_reminders(
+                db.session(), now or utcnow()))
+        finally:
+            db.session.remove()
+    if count:
+        log.info("verification reminders: %d organisations reminded", count)
+    return count
+
+
+def verification_reminders(now: datetime | None = None) -> int:
+    """The scheduler's daily reminder job: a database error in one line."""
+    return _guarded("verification reminders", lambda: run_verification_reminders(now), 0)

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SEND_JOB_ID = "outbox-send"
 ESCALATION_JOB_ID = "pending-escalation"
 RETENTION_JOB_ID = "kvkk-retention"
+VERIFICATION_JOB_ID = "verification-reminders"
 NO_SHOW_JOB_ID = "no-show-release"
 WAITLIST_JOB_ID = "waitlist-expiry"
 DIGEST_JOB_PREFIX = "daily-digest:"
@@ -121,7 +122,8 @@ def build_scheduler(
     app: Flask, *, background: bool = False, zones: list[str] | None = None
 ) -> BaseScheduler:
     """A scheduler with the sender, the escalation, the no-show release, the
-    waitlist's expiry, the KVKK retention run and one
+    waitlist's expiry, the KVKK retention run, the daily verification
+    reminders (06:45) and one
     07:30 digest per center zone.
 
     A center added later in a new time zone needs a restart of the scheduler.
@@ -146,6 +148,13 @@ def build_scheduler(
                     minute=15, timezone=str(app.config["DEFAULT_TIMEZONE"])),
         id=RETENTION_JOB_ID,
         name="KVKK destruction run (retention)",
+        **JOB_OPTIONS,
+    )
+    scheduler.add_job(
+        "booking.jobs:verification_reminders",
+        CronTrigger(hour=6, minute=45, timezone=str(app.config["DEFAULT_TIMEZONE"])),
+        id=VERIFICATION_JOB_ID,
+        name="Remind organisations whose verification runs out within 30 days",
         **JOB_OPTIONS,
     )
     now = datetime.now(UTC)

@@ -1,7 +1,7 @@
 """Organisations (registration, verification, lists) and users."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -58,15 +58,21 @@ def register(body: s.RegistrationIn) -> Response:
 
 @operation("POST", "/organizations/{organization_id}/verify", summary="Verify an organisation",
            tag="Organisations", access="staff, admin", response=s.OrganizationOut,
-           errors=(401, 403, 404))
-def verify(organization_id: int) -> Response:
-    """Vouch for an organisation; its members may then book. Verifying twice is harmless."""
+           body=s.VerificationIn, errors=(401, 403, 404, 422))
+def verify(organization_id: int, body: s.VerificationIn) -> Response:
+    """Vouch for an organisation, saying how, or renew its verification; its
+    members may then book until `verification_expires_at`
+    (VERIFICATION_VALID_DAYS later). Each call is recorded (who, when, how,
+    the note); verifying again renews."""
     user = require_user()
     organization = _visible_organization(user, organization_id)
     if not user.is_staff:
         raise ApiProblem(403, "forbidden", _("Kuruluşları yalnızca merkez görevlileri ve "
                                               "yöneticiler doğrulayabilir."))
-    organization = write(lambda: accounts.verify_organization(db.session(), user, organization.id))
+    valid_days = int(current_app.config["VERIFICATION_VALID_DAYS"])
+    organization = write(lambda: accounts.verify_organization(
+        db.session(), user, organization.id, method=body.method, note=body.note, now=utcnow(),
+        valid_days=valid_days))
     return reply(serialize.organization(organization))
 
 

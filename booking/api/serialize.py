@@ -135,7 +135,9 @@ def organization(o: Organization) -> s.OrganizationOut:
     return s.OrganizationOut(
         id=o.id, name=o.name, kind=o.kind, registry_number=o.registry_number, email=o.email,
         phone=o.phone, website=o.website, description=o.description, is_verified=o.is_verified,
-        verified_at=_in(o.verified_at, tz), created_at=_in(o.created_at, tz),
+        verified_at=_in(o.verified_at, tz),
+        verification_expires_at=_in(o.verification_expires_at, tz),
+        created_at=_in(o.created_at, tz),
     )
 
 

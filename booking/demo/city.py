@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 
+from booking.demo.registry import identifier
 from booking.models import Category, OrganizationKind
 
 CITY_SEED = 35  # İzmir's plate number: the city layout never changes.
@@ -343,16 +344,16 @@ def organizations() -> list[OrgPlan]:
     named += [(n, OrganizationKind.OTHER, c) for n, c in OTHER_BODIES]
     plans = []
     for number, (name, kind, category) in enumerate(named, start=1):
-        registry = None
+        drawn = None  # drawn as before registry identity, so the city stays the same
         if kind in (OrganizationKind.ASSOCIATION, OrganizationKind.FOUNDATION):
-            registry = f"35-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
+            drawn = (rng.randint(100, 999), rng.randint(100, 999))
         plans.append(OrgPlan(
             name=name,
             kind=kind,
             category=category,
             email=f"{slug(name)[:60]}@{NGO_DOMAIN}",
             phone=f"0232 {rng.randint(200, 499)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            registry_number=registry,
+            registry_number=identifier(kind, number, drawn),
             is_verified=rng.random() >= UNVERIFIED_SHARE or number <= 3,
             member_email=f"uye{number:03d}@{NGO_DOMAIN}",
             member_name=person_name(rng),

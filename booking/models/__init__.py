@@ -35,6 +35,7 @@ from booking.models.privacy import (
     PrivacyNotice,
 )
 from booking.models.quotas import QUOTA_LIMITS, QuotaRule
+from booking.models.registry import OrganizationVerification, VerificationMethod
 from booking.models.room_details import ACCESSIBILITY, RoomAccessibility, RoomPhoto
 from booking.models.services import BookingServiceItem, ServiceItem, ServiceItemStatus
 from booking.models.waitlist import OPEN_STATES, WaitlistEntry, WaitlistState
@@ -66,6 +67,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "OrganizationRole",
+    "OrganizationVerification",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",
@@ -82,6 +84,7 @@ __all__ = [
     "SignInSession",
     "UTCDateTime",
     "User",
+    "VerificationMethod",
     "WaitlistEntry",
     "WaitlistState",
     "new_session_nonce",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -61,6 +62,11 @@ class Organization(Base):
     """An NGO (or a public body) whose members may request rooms once verified."""
 
     __tablename__ = "organizations"
+    # One organisation per identifier of a kind (services/registry.py stores
+    # the normal form); NULLs (no identifier) do not meet on either engine.
+    __table_args__ = (
+        Index("uq_organizations_kind_registry_number", "kind", "registry_number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
@@ -75,6 +81,9 @@ class Organization(Base):
     # Closed by staff when its last representative's data was deleted without
     # a successor (services/memberships.close_organization): it requests nothing more.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the latest verification runs out (models/registry.py); None: no
+    # recorded verification, the flag alone counts (accounts made by a command).
+    verification_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -15,6 +15,8 @@ REMINDER = "reminder"
 DIGEST = "digest"
 ESCALATION = "escalation"
 ORGANIZATION_VERIFIED = "organization_verified"
+# Registry identity (SPEC §9): an organisation's verification runs out in a month.
+VERIFICATION_DUE = "verification_due"
 # KVKK (SPEC §10): the retention run will anonymise an inactive account.
 RETENTION_NOTICE = "retention_notice"
 NO_SHOW = "no_show"
@@ -37,6 +39,7 @@ ALL = (
     DIGEST,
     ESCALATION,
     ORGANIZATION_VERIFIED,
+    VERIFICATION_DUE,
     RETENTION_NOTICE,
     NO_SHOW,
     WAITLIST_OFFER,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, render_template
@@ -80,6 +80,10 @@ def _subject(kind: str, ctx: dict[str, Any]) -> str:
         kinds.ORGANIZATION_VERIFIED: lambda: gettext(
             "Kuruluşunuz doğrulandı: %(name)s", name=ctx["organization"].name
         ),
+        kinds.VERIFICATION_DUE: lambda: gettext(
+            "Kuruluşunuzun doğrulaması %(day)s tarihinde sona eriyor: %(name)s",
+            day=ctx["expires_on"], name=ctx["organization"].name
+        ),
         kinds.RETENTION_NOTICE: lambda: gettext(
             "Hesabınız %(day)s tarihinde anonimleştirilecek", day=ctx["on_day"]
         ),
@@ -133,6 +137,10 @@ def _context(session: Session, message: OutboxMessage) -> dict[str, Any]:
     if message.kind == kinds.ORGANIZATION_VERIFIED:
         ctx.update(organization=session.get(Organization, data["organization_id"]),
                    centers_url=f"{base_url}/centers", profile_url=f"{base_url}/profile")
+    if message.kind == kinds.VERIFICATION_DUE:
+        ctx.update(organization=session.get(Organization, data["organization_id"]),
+                   expires_on=dates.heading_day(datetime.fromisoformat(data["expires_at"]).date()),
+                   centers_url=f"{base_url}/centers")
     if message.kind == kinds.RETENTION_NOTICE:
         ctx.update(on_day=dates.heading_day(date.fromisoformat(data["on"])),
                    login_url=f"{base_url}/login", privacy_url=f"{base_url}/privacy")

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, ScalarResult, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,9 +22,8 @@ from booking.models import (
     User,
     utcnow,
 )
-from booking.notifications import events as notify
-from booking.services import audit, privacy_notice, sessions
-from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
+from booking.services import audit, privacy_notice, registry, sessions, verification_records
+from booking.services.errors import FieldError, NotAllowed, RuleViolation, claiming
 
 MIN_PASSWORD_LENGTH = 8
 # Longer is refused before any hashing: a megabyte "password" costs seconds of CPU.
@@ -203,24 +202,6 @@ def organization_name_taken(session: Session, name: str, except_id: int | None =
     return any(turkish_casefold(one_line(other)) == folded for other in session.scalars(query))
 
 
-def check_registry_number(session: Session, field_name: str, number: str | None,
-                          errors: list[FieldError], except_id: int | None = None) -> str | None:
-    """The registry number (dernek/vakıf sicil numarası), tidied; one
-    organisation per number, compared without spaces and case."""
-    number = one_line(number) or None
-    if number is None:
-        return None
-    key = turkish_casefold(number.replace(" ", ""))
-    query = select(Organization.registry_number).where(Organization.registry_number.is_not(None))
-    if except_id is not None:
-        query = query.where(Organization.id != except_id)
-    # The query leaves out NULL numbers, which the column's type allows.
-    others = cast("ScalarResult[str]", session.scalars(query))
-    if any(turkish_casefold(other.replace(" ", "")) == key for other in others):
-        errors.append(FieldError(field_name, _l("Bu sicil numarasıyla kayıtlı bir kuruluş var.")))
-    return number
-
-
 def _checked_organization_name(session: Session, name: str, errors: list[FieldError]) -> str:
     name = one_line(name)
     if not name:
@@ -259,8 +240,8 @@ def register_organization(
         errors.append(FieldError("organization.kind", _l("Geçersiz kuruluş türü.")))
         org_kind = OrganizationKind.OTHER
     org_email = check_email("organization.email", org_email, errors)
-    registry_number = check_registry_number(session, "organization.registry_number",
-                                            registry_number, errors)
+    registry_number = registry.check(session, "organization.registry_number", org_kind,
+                                     registry_number, errors)
     user_email, user_name, notice = _checked_person(session, user_email, user_name, password,
                                                     notice_version, errors)
     owner = find_user_by_email(session, user_email) if user_email else None
@@ -274,7 +255,9 @@ def register_organization(
                                 registry_number=registry_number, is_verified=False)
     session.add(organization)
     with claiming({"uq_organizations_name": FieldError("organization.name",
-                                                       ORGANIZATION_NAME_TAKEN)}):
+                                                       ORGANIZATION_NAME_TAKEN),
+                   registry.UNIQUE_INDEX: FieldError("organization.registry_number",
+                                                     registry.TAKEN)}):
         session.flush()
     # The registering person is the organisation's first representative.
     user = _insert_person(session, organization, user_email, user_name, password, language,
@@ -341,27 +324,13 @@ def _insert_person(session: Session, organization: Organization, email: str, nam
     return user
 
 
-def verify_organization(session: Session, actor: User, organization_id: int) -> Organization:
-    """Staff or an admin vouches for an organisation; its members may then book."""
-    organization = session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound(_l("Kuruluş bulunamadı."))
-    if not actor.is_staff:
-        raise NotFound(_l("Kuruluş bulunamadı."))
-    if organization.is_verified:
-        return organization
-    # One guarded UPDATE: of two staff verifying at once, one verifies (and its
-    # members get one e-mail); the other waits, then finds it done.
-    now = utcnow()
-    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult.
-    verified = cast("CursorResult[Any]", session.execute(
-        update(Organization)
-        .where(Organization.id == organization.id, Organization.is_verified.is_(False))
-        .values(is_verified=True, verified_at=now)
-        .execution_options(synchronize_session=False)
-    )).rowcount
-    session.refresh(organization, ["is_verified", "verified_at"])
-    if verified:
-        audit.record(session, actor, "organization", organization.id, "verify")
-        notify.on_organization_verified(session, organization, now)
-    return organization
+def verify_organization(session: Session, actor: User, organization_id: int, *,
+                        method: str | None, note: str | None = None,
+                        now: datetime | None = None,
+                        valid_days: int = verification_records.DEFAULT_VALID_DAYS) -> Organization:
+    """Staff or an admin vouches for an organisation (or renews its
+    verification), saying how; its members may then book
+    (services/verification_records.verify, the one place that verifies)."""
+    record = verification_records.verify(session, actor, organization_id, method=method,
+                                         note=note, now=now or utcnow(), valid_days=valid_days)
+    return record.organization

@@ -107,7 +107,7 @@ class _Sorted:
     first_conflict: tuple[datetime, datetime] | None = None
 
 
-def _checked_request(session: Session, actor: User, request: BookingRequest
+def _checked_request(session: Session, actor: User, request: BookingRequest, now: datetime
                      ) -> tuple[Room, Organization | None, Any, Any]:
     """The room, the organisation, the kind and the category of a request whose
     fields (not yet its times) keep the rules; else NotAllowed or RuleViolation."""
@@ -123,7 +123,7 @@ def _checked_request(session: Session, actor: User, request: BookingRequest
     kind = parse_enum(request.kind, BookingKind, "kind", errors)
     category = parse_enum(request.category, Category, "category", errors)
     errors += check_request_fields(room, request.title, request.expected_attendees,
-                                   organization, actor)
+                                   organization, actor, now)
     if errors:
         raise RuleViolation(errors)
     return room, organization, kind, category
@@ -194,7 +194,7 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
     """Book a room once or as a series. Pending unless the room needs no
     approval or staff/an admin books; a series is all-or-nothing unless
     ``skip_conflicts`` asks to leave out the occurrences that cannot be booked."""
-    room, organization, kind, category = _checked_request(session, actor, request)
+    room, organization, kind, category = _checked_request(session, actor, request, now)
     status = BookingStatus.APPROVED if (actor.is_staff or not room.requires_approval) \
         else BookingStatus.PENDING
     if request.recurrence is None:

@@ -57,8 +57,11 @@ def check_request_fields(
     expected_attendees: int,
     organization: Organization | None,
     actor: User,
+    now: datetime | None = None,
 ) -> list[FieldError]:
-    """Rules that do not depend on the occurrence's time."""
+    """Rules that do not depend on the occurrence's time. ``now`` is given for
+    a new request (not for a change of an existing booking): an organisation
+    whose verification ran out may not request anew."""
     errors: list[FieldError] = []
     if not room.is_active:
         errors.append(FieldError("room_id", _l("Bu salon şu anda rezervasyona kapalı.")))
@@ -86,7 +89,32 @@ def check_request_fields(
         ) if actor.is_staff else _l(
             "Kuruluşunuz henüz doğrulanmadı; doğrulandıktan sonra rezervasyon yapabilirsiniz."
         )))
+    elif organization is not None and now is not None and verification_lapsed(organization, now):
+        errors.append(lapsed_error(organization, actor))
     return errors
+
+
+def verification_lapsed(organization: Organization, now: datetime) -> bool:
+    """Whether the organisation's latest verification ran out by ``now``
+    (SPEC §9: VERIFICATION_VALID_DAYS after it). An organisation verified
+    without a recorded verification (by a command) never lapses."""
+    expires = organization.verification_expires_at
+    return organization.is_verified and expires is not None and expires <= now
+
+
+def lapsed_error(organization: Organization, actor: User) -> FieldError:
+    """What a request of an organisation whose verification ran out is told:
+    what to do (existing bookings stay as they are)."""
+    day = message_day(organization.verification_expires_at or datetime.min)
+    if actor.is_staff:
+        return FieldError("organization_id", _l(
+            "Bu kuruluşun doğrulamasının süresi %(day)s günü doldu; adına yeni rezervasyon "
+            "yapmadan önce doğrulamayı yenileyin (Kuruluşlar → Doğrulaması yaklaşanlar).", day=day))
+    return FieldError("organization_id", _l(
+        "Kuruluşunuzun doğrulamasının süresi %(day)s günü doldu; yeni talepte bulunmak için "
+        "doğrulamayı yeniletin: merkeze kuruluşunuzun güncel kayıt belgesini (DERBİS, VGM ya da "
+        "MERSİS kaydı) ve temsilcinin yetki belgesini gösterin. Mevcut rezervasyonlarınız "
+        "geçerliliğini korur.", day=day))
 
 
 def check_times(

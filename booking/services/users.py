@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from booking.i18n.text import one_line
 from booking.models import Center, Organization, OrganizationKind, Role, User, new_session_nonce
-from booking.services import accounts, audit, memberships
+from booking.services import accounts, audit, memberships, registry
 from booking.services.errors import FieldError, NotAllowed, NotFound, RuleViolation, claiming
 
 
@@ -93,8 +93,8 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
         errors.append(FieldError("kind", _l("Geçersiz kuruluş türü.")))
         org_kind = organization.kind
     email = accounts.check_email("email", email, errors)
-    registry_number = accounts.check_registry_number(session, "registry_number", registry_number,
-                                                     errors, organization.id)
+    registry_number = registry.check(session, "registry_number", org_kind, registry_number,
+                                     errors, current=organization)
     values: dict[str, Any] = {"name": name, "kind": org_kind, "email": email,
                               "phone": (phone or "").strip() or None,
                               "registry_number": registry_number}
@@ -110,7 +110,8 @@ def update_organization(session: Session, actor: User, organization_id: int, *, 
     for key, value in values.items():
         setattr(organization, key, value)
     organization.updated_at = now
-    with claiming({"uq_organizations_name": FieldError("name", accounts.ORGANIZATION_NAME_TAKEN)}):
+    with claiming({"uq_organizations_name": FieldError("name", accounts.ORGANIZATION_NAME_TAKEN),
+                   registry.UNIQUE_INDEX: FieldError("registry_number", registry.TAKEN)}):
         session.flush()
     audit.record(session, actor, "organization", organization.id, "update", at=now,
                  details=changed)

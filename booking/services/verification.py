@@ -1,22 +1,27 @@
 """The staff's verification inbox: how many organisations await verification
 (one COUNT, for the menu), and the organisations of one status with what staff
-need to decide (their first member), searched and sorted by Turkish rules."""
+need to decide (their first member), searched and sorted by Turkish rules.
+"Due" (SPEC §9) are the verified ones whose verification ran out or runs out
+within 30 days (services/verification_records.py), soonest first."""
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.i18n.text import matches, turkish_sort_key
-from booking.models import Organization, User
+from booking.models import Organization, User, utcnow
+from booking.services.verification_records import due_before
 
 
 class Status(enum.StrEnum):
     """The inbox's filter (``?status=``)."""
 
     AWAITING = "awaiting"
+    DUE = "due"
     VERIFIED = "verified"
     ALL = "all"
 
@@ -25,6 +30,7 @@ class Status(enum.StrEnum):
 class Counts:
     awaiting: int
     verified: int
+    due: int = 0
 
     @property
     def all(self) -> int:
@@ -48,11 +54,24 @@ def awaiting_count(session: Session) -> int:
                           .where(Organization.is_verified.is_(False))) or 0
 
 
-def counts(session: Session) -> Counts:
-    """Awaiting and verified organisations: one grouped COUNT."""
-    found: dict[bool, int] = dict(session.execute(
-        select(Organization.is_verified, func.count()).group_by(Organization.is_verified)).all())
-    return Counts(awaiting=found.get(False, 0), verified=found.get(True, 0))
+def _due(now: datetime) -> ColumnElement[bool]:
+    return Organization.is_verified.is_(True) & (
+        Organization.verification_expires_at < due_before(now))
+
+
+def counts(session: Session, now: datetime) -> Counts:
+    """Awaiting, verified and due organisations: one grouped COUNT."""
+    # Grouped over a subquery: PostgreSQL would not see two renderings of the
+    # expression (each with its own parameter) as one grouping column.
+    rows = select(Organization.is_verified.label("verified"),
+                  _due(now).label("due")).subquery()
+    found: dict[tuple[bool, bool], int] = {
+        (bool(verified), bool(due)): n for verified, due, n in session.execute(
+            select(rows.c.verified, rows.c.due, func.count())
+            .group_by(rows.c.verified, rows.c.due)).all()}
+    return Counts(awaiting=found.get((False, False), 0),
+                  verified=found.get((True, False), 0) + found.get((True, True), 0),
+                  due=found.get((True, True), 0))
 
 
 def chosen_status(asked: str | None, counts: Counts) -> Status:
@@ -63,14 +82,18 @@ def chosen_status(asked: str | None, counts: Counts) -> Status:
         return Status.AWAITING if counts.awaiting else Status.ALL
 
 
-def inbox(session: Session, status: Status, query: str = "") -> list[Row]:
+def inbox(session: Session, status: Status, query: str = "",
+          now: datetime | None = None) -> list[Row]:
     """Organisations of ``status`` matching ``query`` (name, e-mail, registry
     number or a member's name or e-mail). Awaiting ones come oldest registration
     first (the next one to verify on top); otherwise by Turkish name order,
     unverified first. Members come in one more query, not one per row."""
-    verified = {Status.AWAITING: False, Status.VERIFIED: True}.get(status)
-    organizations = session.scalars(with_verified(
-        select(Organization).options(selectinload(Organization.members)), verified))
+    verified = {Status.AWAITING: False, Status.VERIFIED: True, Status.DUE: True}.get(status)
+    stmt = with_verified(select(Organization).options(selectinload(Organization.members)),
+                         verified)
+    if status == Status.DUE:
+        stmt = stmt.where(_due(now or utcnow()))
+    organizations = session.scalars(stmt)
     rows = []
     for organization in organizations:
         members = sorted(organization.members, key=lambda m: m.id)
@@ -81,6 +104,8 @@ def inbox(session: Session, status: Status, query: str = "") -> list[Row]:
         rows.append(Row(organization, members[0] if members else None))
     if status == Status.AWAITING:
         rows.sort(key=lambda r: (r.organization.created_at, r.organization.id))
+    elif status == Status.DUE:
+        rows.sort(key=lambda r: (r.organization.verification_expires_at, r.organization.id))
     else:
         rows.sort(key=lambda r: (r.organization.is_verified,
                                  turkish_sort_key(r.organization.name)))

@@ -86,7 +86,7 @@ def join(session: Session, actor: User, request: WaitlistRequest, now: datetime)
         raise RuleViolation.single("room_id", _l("Salon bulunamadı."))
     organization = actor.organization
     errors = check_request_fields(room, request.title, request.expected_attendees, organization,
-                                  actor)
+                                  actor, now)
     errors += check_times(room, request.start, request.end, now)
     if errors:
         raise RuleViolation(errors)

@@ -96,7 +96,7 @@ def is_offerable(session: Session, entry: WaitlistEntry, now: datetime) -> bool:
     if check_times(room, entry.start_at, entry.end_at, now):
         return False
     if check_request_fields(room, entry.title, entry.expected_attendees, entry.organization,
-                            creator):
+                            creator, now):
         return False
     if find_conflicts(session, room, entry.start_at, entry.end_at):
         return False

@@ -26,7 +26,7 @@ from booking.forms import (
 )
 from booking.i18n.text import matches, turkish_sorted
 from booking.models import Center, Organization, Role, Room, User
-from booking.services import accounts, places, users
+from booking.services import accounts, places, users, verification_records
 from booking.web import privacy
 from booking.web.admin_photos import photo_context
 from booking.web.common import admin_required, now, page_of_list, submit
@@ -209,4 +209,6 @@ def organization(organization_id: int) -> Any:
             registry_number=form.registry_number.data, now=now())
 
     return _form_page(form, save, _saved, url_for("staff.organizations"),
-                      "admin/organization.html", organization=existing)
+                      "admin/organization.html", organization=existing,
+                      verifications=verification_records.history(db.session(), existing.id),
+                      method_label=verification_records.method_label)

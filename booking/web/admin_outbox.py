@@ -31,6 +31,7 @@ KIND_LABELS = {
     kinds.DIGEST: _l("Günlük özet"),
     kinds.ESCALATION: _l("Yaklaşan bekleyen talep"),
     kinds.ORGANIZATION_VERIFIED: _l("Kuruluş doğrulandı"),
+    kinds.VERIFICATION_DUE: _l("Doğrulamanın süresi doluyor"),
     kinds.RETENTION_NOTICE: _l("Anonimleştirme uyarısı"),
     kinds.NO_SHOW: _l("Gelinmedi, salon serbest bırakıldı"),
     kinds.WAITLIST_OFFER: _l("Bekleme listesi teklifi"),

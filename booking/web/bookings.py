@@ -29,7 +29,7 @@ from booking.i18n.dates import list_day
 from booking.i18n.text import turkish_sorted
 from booking.models import AuditEntry, Booking, BookingSeries, BookingStatus, Organization, Role, Room
 from booking.services import bookings as booking_service
-from booking.services import quotas
+from booking.services import quotas, verification_records
 from booking.services import series as series_service
 from booking.services.access import (
     bookable_rooms,
@@ -279,6 +279,7 @@ def mine() -> str:
         past=rows(Booking.end_at <= instant, newest_first=True),
         limit=LIST_LIMIT,
         quota_use=quotas.organization_usage(db.session(), current_user, instant),
+        verification_ends=verification_records.ends_soon(current_user.organization, instant),
     )
 
 

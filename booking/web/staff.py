@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,19 +34,20 @@ from booking.forms import (
     choices,
     validated,
 )
+from booking.forms_registry import VerifyForm
 from booking.i18n import local_time
 from booking.i18n.dates import list_day
 from booking.i18n.text import turkish_sorted
 from booking.models import Booking, BookingStatus, Center, Closure, Room
-from booking.services import accounts, closures, verification
 from booking.services import attendance as attendance_service
 from booking.services import bookings as booking_service
+from booking.services import closures, registry, verification, verification_records
 from booking.services.access import manages_center, scope_bookings
 from booking.services.checkin_lists import NO_SHOW_DAYS, no_shows_by_organization
 from booking.services.conflicts import block_end_if_approved, blocks_meet, find_conflicts
 from booking.services.errors import BookingConflict, DomainError, RuleViolation, first_message
 from booking.services.intervals import Interval
-from booking.services.rules import wall_clock
+from booking.services.rules import verification_lapsed, wall_clock
 from booking.web import privacy
 from booking.web.common import act, apply_errors, flash_form_errors, now, page_of_list, staff_required
 
@@ -155,30 +166,43 @@ def organizations() -> str:
     """The verification inbox: those awaiting verification (the default while
     any are), the verified ones or all; searched by Turkish rules, paged."""
     query = request.args.get("q", "").strip()
-    counts = verification.counts(db.session())
+    instant = now()
+    counts = verification.counts(db.session(), instant)
     g.awaiting_verification = counts.awaiting  # the menu's count: no second query
     status = verification.chosen_status(request.args.get("status"), counts)
-    page = page_of_list(verification.inbox(db.session(), status, query), ORGANIZATIONS_PER_PAGE)
+    page = page_of_list(verification.inbox(db.session(), status, query, instant),
+                        ORGANIZATIONS_PER_PAGE)
     privacy.viewed_contacts(row.first_member for row in page.items)
     no_shows = no_shows_by_organization(db.session(), [r.organization for r in page.items], now())
     return render_template("staff/organizations.html", page=page, query=query, status=status,
                            counts=counts, statuses=verification.Status,
-                           confirm_form=ConfirmForm(), no_shows=no_shows,
-                           no_show_days=NO_SHOW_DAYS)
+                           verify_form=VerifyForm(), no_shows=no_shows,
+                           no_show_days=NO_SHOW_DAYS, now=instant,
+                           due_before=verification_records.due_before(instant),
+                           lapsed=verification_lapsed, registry_label=registry.label,
+                           registry_problem=registry.missing_or_malformed)
 
 
 @bp.post("/organizations/<int:organization_id>/verify")
 @staff_required
 def verify(organization_id: int) -> Any:
-    """Verify one; back to the same filtered, searched page (the next one to verify)."""
-    if ConfirmForm().validate_on_submit():
+    """Verify (or renew) one, saying how; back to the same filtered, searched
+    page (the next one to verify). A missing method is said in a message."""
+    form = VerifyForm()
+    if form.validate_on_submit():
         try:
-            organization = run_in_transaction(db.session(), lambda: accounts.verify_organization(
-                db.session(), current_user, organization_id))
+            record = run_in_transaction(db.session(), lambda: verification_records.verify(
+                db.session(), current_user, organization_id, method=form.method.data,
+                note=form.note.data, now=now(),
+                valid_days=int(current_app.config["VERIFICATION_VALID_DAYS"])))
+        except RuleViolation as exc:
+            flash(first_message(exc), "error")
         except DomainError:
             abort(404)
-        flash(gettext("%(name)s doğrulandı; üyeleri artık salon talep edebilir.",
-                      name=organization.name), "ok")
+        else:
+            flash(gettext("%(name)s doğrulandı; üyeleri artık salon talep edebilir. Doğrulama "
+                          "%(day)s tarihine kadar geçerli.",
+                          name=record.organization.name, day=list_day(record.expires_at)), "ok")
     return redirect(url_for("staff.organizations", **_inbox_args()))
 
 

@@ -77,7 +77,8 @@ def test_register_verify_request_approve_conflict_cancel(client, session, mailbo
     # 2. Staff see it among the unverified organisations and verify it.
     waiting = client.get(f"{API}/organizations?verified=false", headers=staff_h).get_json()
     assert [o["id"] for o in waiting["items"]] == [org_id]
-    verified = client.post(f"{API}/organizations/{org_id}/verify", headers=staff_h)
+    verified = client.post(f"{API}/organizations/{org_id}/verify", headers=staff_h,
+                           json={"method": "registry_checked", "note": "DERBİS kaydı"})
     assert verified.status_code == 200 and verified.get_json()["is_verified"] is True
 
     # 3. The member requests the room: pending.

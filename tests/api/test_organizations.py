@@ -56,25 +56,29 @@ def test_registration_errors_are_422_with_dotted_fields(api, scene):
     assert kind["errors"][0]["field"] == "organization.kind"
 
 
+HOW = {"method": "document_seen"}
+
+
 def test_staff_verify_an_organisation_and_its_members_may_then_book(api, scene, session):
     newcomer = make_organization(session, is_verified=False)
     session.commit()
-    response = api.post(f"/organizations/{newcomer.id}/verify", scene.staff)
+    response = api.post(f"/organizations/{newcomer.id}/verify", scene.staff, json=HOW)
     assert response.status_code == 200
     body = response.get_json()
     assert body["is_verified"] is True and body["verified_at"] is not None
     assert session.get(Organization, newcomer.id).is_verified is True
     session.rollback()
-    assert api.post(f"/organizations/{newcomer.id}/verify", scene.admin).status_code == 200
+    assert api.post(f"/organizations/{newcomer.id}/verify", scene.admin,
+                    json=HOW).status_code == 200
 
 
 def test_who_may_verify(api, scene, session):
     newcomer = make_organization(session, is_verified=False)
     session.commit()
-    assert_problem(api.post(f"/organizations/{newcomer.id}/verify"), 401)
-    assert_problem(api.post(f"/organizations/{newcomer.id}/verify", scene.member), 404)
-    assert_problem(api.post(f"/organizations/{scene.org.id}/verify", scene.member), 403)
-    assert_problem(api.post("/organizations/424242/verify", scene.staff), 404)
+    assert_problem(api.post(f"/organizations/{newcomer.id}/verify", json=HOW), 401)
+    assert_problem(api.post(f"/organizations/{newcomer.id}/verify", scene.member, json=HOW), 404)
+    assert_problem(api.post(f"/organizations/{scene.org.id}/verify", scene.member, json=HOW), 403)
+    assert_problem(api.post("/organizations/424242/verify", scene.staff, json=HOW), 404)
     assert session.get(Organization, newcomer.id).is_verified is False
     session.rollback()
 

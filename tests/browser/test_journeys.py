@@ -71,6 +71,7 @@ def test_register_verify_request_approve_and_subscribe(page: Page, live: Live,
     row = page.get_by_role("row", name=re.compile("Işıklı Gençlik Derneği"))
     expect(row).to_contain_text("Doğrulama bekliyor")
     screenshot(page, "staff-organizations")
+    row.get_by_label("Nasıl doğrulandı").select_option("document_seen")
     row.get_by_role("button", name=re.compile("Doğrula")).click()
     expect(page.locator(".flash-ok")).to_contain_text("Işıklı Gençlik Derneği doğrulandı")
     sign_out(page)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Organization, Role, utcnow
+from booking.models import Organization, OrganizationVerification, Role, utcnow
 from tests.support.browser import Live, assert_accessible, screenshot, sign_in
 from tests.support.factories import PASSWORD, make_organization, make_user
 from tests.support.scene import Scene
@@ -24,7 +24,7 @@ def scene(live: Live) -> Scene:
     with database(live.app) as session:
         for n, name in enumerate(["Işıklı Gençlik Derneği", "Çınar Kadın Kooperatifi"]):
             org = make_organization(session, name=name, is_verified=False,
-                                    registry_number=f"35-00{n}", email=f"iletisim{n}@example.org",
+                                    registry_number=f"35-001-00{n + 1}", email=f"iletisim{n}@example.org",
                                     created_at=utcnow() - timedelta(days=10 - n))
             make_user(session, Role.MEMBER, org, name=f"Kurucu {n}", email=f"kurucu{n}@example.org")
         session.commit()
@@ -45,9 +45,12 @@ def test_staff_verify_from_the_menu_count_and_the_count_drops(page: Page, live: 
     first = page.get_by_role("row").nth(1)
     expect(first).to_contain_text("Işıklı Gençlik Derneği")
     expect(first).to_contain_text("kurucu0@example.org")
-    expect(first).to_contain_text("Sicil: 35-000")
+    expect(first).to_contain_text("DERBİS kütük numarası: 35-001-001")
     assert_accessible(page)
     screenshot(page, "staff-verification-inbox")
+    # Staff say how they verified (the browser asks for it first) and may add a note.
+    first.get_by_label("Nasıl doğrulandı").select_option("registry_checked")
+    first.get_by_label("Not (isteğe bağlı)").fill("DERBİS'te kayıt görüldü")
     first.get_by_role("button", name=re.compile("Doğrula.*Işıklı Gençlik Derneği")).click()
     expect(page.locator(".flash-ok")).to_contain_text("Işıklı Gençlik Derneği doğrulandı")
     expect(page).to_have_url(re.compile(r"/staff/organizations\?status=awaiting$"))
@@ -58,3 +61,5 @@ def test_staff_verify_from_the_menu_count_and_the_count_drops(page: Page, live: 
     assert_accessible(page)
     with database(live.app) as session:
         assert session.query(Organization).filter_by(is_verified=False).count() == 1
+        [record] = session.query(OrganizationVerification).all()
+        assert (record.method.value, record.note) == ("registry_checked", "DERBİS'te kayıt görüldü")

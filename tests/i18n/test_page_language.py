@@ -62,8 +62,9 @@ ENGLISH_WORDS = _words("""
     Sep Oct Nov Dec public holiday
 """)  # not "Mar" and "May": Turkish abbreviates Mart and Mayıs so too
 # Words both languages write alike: the languages' own names, as the language
-# fields offer them, and proper names ("Commemoration of Atatürk…", "Türkiye").
-SHARED_WORDS = frozenset({"Türkçe", "English", "Atatürk", "Türkiye"})
+# fields offer them, and proper names ("Commemoration of Atatürk…", "Türkiye",
+# the registries DERBİS and MERSİS).
+SHARED_WORDS = frozenset({"Türkçe", "English", "Atatürk", "Türkiye", "DERBİS", "MERSİS"})
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Attributes a reader meets as text (by eye or through a screen reader).
 READ_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-confirm")

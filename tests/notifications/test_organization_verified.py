@@ -49,7 +49,7 @@ def test_verifying_an_organisation_tells_each_active_member_in_their_language(
         session: Session, mailbox: Mailbox) -> None:
     organization = _new_organization(session)
     staff = make_user(session, Role.STAFF, centers=[build_scene(session).center])
-    accounts.verify_organization(session, staff, organization.id)
+    accounts.verify_organization(session, staff, organization.id, method="document_seen")
     session.commit()
     assert [m.recipient for m in _verified_messages(session)] == [
         "ayse@example.org", "jane@example.org"]  # not the deactivated member
@@ -72,8 +72,8 @@ def test_verifying_an_organisation_tells_each_active_member_in_their_language(
 def test_verifying_again_sends_nothing_more(session: Session) -> None:
     organization = _new_organization(session)
     admin = make_user(session, Role.ADMIN)
-    accounts.verify_organization(session, admin, organization.id)
-    accounts.verify_organization(session, admin, organization.id)
+    accounts.verify_organization(session, admin, organization.id, method="registry_checked")
+    accounts.verify_organization(session, admin, organization.id, method="registry_checked")
     session.commit()
     assert len(_verified_messages(session)) == 2
 
@@ -87,7 +87,7 @@ def test_two_staff_verifying_at_once_send_one_message_per_member(app) -> None:
 
     def verify(i: int) -> None:
         accounts.verify_organization(db.session, db.session.get(User, staff_ids[i]),
-                                     organization_id)
+                                     organization_id, method="document_seen")
 
     assert race(app, verify, 4, lambda exc: None) == ["ok"] * 4
     with app.app_context():
@@ -100,7 +100,8 @@ def test_staff_verifying_in_the_web_queue_sends_the_message(app, client) -> None
         organization = _new_organization(session)
         organization_id = organization.id
     login(client, scene.staff)
-    response = client.post(f"/staff/organizations/{organization_id}/verify")
+    response = client.post(f"/staff/organizations/{organization_id}/verify",
+                           data={"method": "document_seen"})
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
     with database(app) as session:
         assert len(_verified_messages(session)) == 2

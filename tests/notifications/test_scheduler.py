@@ -49,7 +49,7 @@ def test_the_scheduler_has_the_sender_the_escalation_and_a_digest_per_center_zon
 
     assert set(by_id) == {
         "outbox-send", "pending-escalation", "kvkk-retention", "no-show-release",
-        "waitlist-expiry",
+        "waitlist-expiry", "verification-reminders",
         "daily-digest:Europe/Berlin", "daily-digest:Europe/Istanbul",
     }
     release = by_id["no-show-release"]

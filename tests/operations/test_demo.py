@@ -29,12 +29,14 @@ from booking.models import (
     Closure,
     Organization,
     OrganizationKind,
+    OrganizationVerification,
     Room,
     User,
     WaitlistEntry,
     WaitlistState,
+    utcnow,
 )
-from booking.services import reports
+from booking.services import registry, reports, verification
 from booking.services.accounts import authenticate
 from tests.support.databases import PG_ADMIN_URL
 from tests.support.factories import make_center
@@ -42,7 +44,7 @@ from tests.support.web import plant_sign_in
 
 CENTERS_TZ = ZoneInfo("Europe/Istanbul")
 TABLES = (Center, Room, Closure, Organization, User, BookingSeries, Booking, AuditEntry,
-          WaitlistEntry)
+          WaitlistEntry, OrganizationVerification)
 
 OVERLAPPING_APPROVED_PAIRS = text(
     """
@@ -429,3 +431,23 @@ def test_the_demo_organisations_have_representatives_members_and_one_invitation(
     [invitation] = session.scalars(select(Invitation)).all()
     assert invitation.used_at is None and invitation.revoked_at is None
     assert invitation.organization_id == member.organization_id
+
+
+def test_the_demo_organisations_carry_identifiers_and_some_verifications_are_due(
+        runner, session, database_url, demo_copies, tmp_path_factory):
+    """Registry identity (SPEC §9): every association, foundation and
+    cooperative has a well-formed identifier of its kind, every verified
+    organisation a verification, and the staff's list of those due is not empty."""
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    organizations_ = session.scalars(select(Organization)).all()
+    assert not [o.name for o in organizations_ if registry.missing_or_malformed(o)]
+    verified = [o for o in organizations_ if o.is_verified]
+    assert all(o.verification_expires_at is not None for o in verified)
+    assert session.scalar(select(func.count()).select_from(OrganizationVerification)) == len(
+        verified)
+    now = utcnow()
+    due = verification.counts(session, now).due
+    assert 1 <= due < len(verified) // 5
+    # None has run out: the demo's own requests go through the rules.
+    assert all(o.verification_expires_at > now for o in verified)

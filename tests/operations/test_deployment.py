@@ -338,8 +338,8 @@ def test_the_scheduler_process_waits_for_the_database_then_sends(
     assert "job outbox-send: interval[0:01:00]" in output
     # The jobs are set up once, when the database answers, not on every try:
     # the sender, the escalation, the KVKK retention run, the no-show release, the
-    # waitlist's expiry and one digest zone.
-    assert output.count("Adding job tentatively") == 6
+    # waitlist's expiry, the verification reminders and one digest zone.
+    assert output.count("Adding job tentatively") == 7
     assert f"booking.jobs: outbox: sent {2 + digests}, retrying 0, failed 0, skipped 0" in output
     assert "Traceback" not in output
     # APScheduler's two lines per run of every job are not repeated in the log.

@@ -31,7 +31,7 @@ def scene(app: Flask) -> Scene:
 
 
 REGISTRATION = {
-    "org_name": "İyilik Derneği", "org_kind": "association", "registry_number": "34-123",
+    "org_name": "İyilik Derneği", "org_kind": "association", "registry_number": "34-123-456",
     "org_email": "iletisim@iyilik.org", "org_phone": "+90 212 000 00 00",
     "user_name": "Şule Işık", "user_email": "Sule@Iyilik.org",
     "password": PASSWORD, "password_confirm": PASSWORD,
@@ -70,7 +70,7 @@ def test_an_organisation_name_is_taken_whatever_its_turkish_case(client: FlaskCl
     # Dotless I is another letter in Turkish: "IYILIK" is "ıyılık", a different name.
     # Spaces are tidied before the name is kept.
     data = dict(REGISTRATION, org_name="  IYILIK   DERNEĞİ ", user_email="ayri@iyilik.org",
-                registry_number="35-999")
+                registry_number="35-999-001")
     assert client.post("/register", data=data).status_code == 302
     with database(app) as session:
         names = set(session.scalars(select(Organization.name).where(
@@ -81,11 +81,11 @@ def test_an_organisation_name_is_taken_whatever_its_turkish_case(client: FlaskCl
 def test_a_registry_number_belongs_to_one_organisation(client: FlaskClient, app: Flask) -> None:
     assert client.post("/register", data=REGISTRATION).status_code == 302
     client.post("/logout", data={})
-    data = dict(REGISTRATION, org_name="Başka Dernek", registry_number=" 34-123 ",
+    data = dict(REGISTRATION, org_name="Başka Dernek", registry_number=" 34 123 456 ",
                 user_email="baska@iyilik.org")
     response = client.post("/register", data=data)
     assert response.status_code == 200
-    assert "Bu sicil numarasıyla kayıtlı bir kuruluş var." in response.get_data(as_text=True)
+    assert "Bu kayıt numarasıyla kayıtlı bir kuruluş var." in response.get_data(as_text=True)
     data["registry_number"] = ""
     assert client.post("/register", data=data).status_code == 302  # the number is optional
 

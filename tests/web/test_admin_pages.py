@@ -149,7 +149,7 @@ def test_the_user_list_reads_organisations_and_centers_in_bulk(app: Flask, clien
 
 
 ORGANIZATION = {"name": "Çocuk Hakları ve Eğitim Derneği", "kind": "foundation",
-                "registry_number": "34-123-456", "email": "Iletisim@Cocuk.example.org",
+                "registry_number": "Kütük No: 04521", "email": "Iletisim@Cocuk.example.org",
                 "phone": "0232 111 22 33"}
 
 
@@ -168,7 +168,7 @@ def test_admin_edits_an_organisation_and_the_change_is_audited(app: Flask, clien
     assert response.headers["Location"].endswith("/staff/organizations")
     listing = client.get("/staff/organizations").get_data(as_text=True)
     assert "“Çocuk Hakları ve Eğitim Derneği” kaydedildi." in listing
-    assert "Sicil: 34-123-456" in listing and "0232 111 22 33" in listing
+    assert "VGM vakıf kayıt numarası: 4521" in listing and "0232 111 22 33" in listing
     with database(app) as session:
         organization = session.get(Organization, scene.org.id)
         assert organization.name == "Çocuk Hakları ve Eğitim Derneği"
@@ -182,7 +182,7 @@ def test_admin_edits_an_organisation_and_the_change_is_audited(app: Flask, clien
         assert entry.details["name"] == {"from": "Çocuk Hakları Derneği",
                                          "to": "Çocuk Hakları ve Eğitim Derneği"}
         assert entry.details["kind"] == {"from": "association", "to": "foundation"}
-        assert entry.details["registry_number"] == {"from": None, "to": "34-123-456"}
+        assert entry.details["registry_number"] == {"from": None, "to": "4521"}
 
 
 def test_saving_an_unchanged_organisation_writes_no_audit_entry(app: Flask, client: FlaskClient,
@@ -232,7 +232,7 @@ def test_bad_organisation_input_shows_field_errors_and_keeps_the_data(
     html = response.get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
     # What was typed stays in the form.
-    assert 'value="34-123-456"' in html
+    assert 'value="Kütük No: 04521"' in html
     field, typed = next(iter(values.items()))
     if field != "kind" and typed.strip():
         assert f'value="{typed}"' in html
@@ -259,7 +259,7 @@ def test_a_name_differing_only_by_turkish_case_is_refused(app: Flask, client: Fl
     # An organisation may change the case of its own name.
     response = client.post(f"/admin/organizations/{scene.other_org.id}", data={
         **ORGANIZATION, "name": "İZMİR DERNEĞİ", "email": "izmir@example.org",
-        "registry_number": "35-777"})
+        "registry_number": "4522"})
     assert response.status_code == 302
     with database(app) as session:
         assert session.get(Organization, scene.other_org.id).name == "İZMİR DERNEĞİ"

@@ -279,7 +279,8 @@ def test_staff_verify_organisations_found_by_turkish_search(app: Flask, client: 
     assert "IŞIK Gençlik Kooperatifi" in html and scene.org.name not in html
     with database(app) as session:
         org_id = session.scalar(select(Organization.id).where(Organization.kind == "cooperative"))
-    assert client.post(f"/staff/organizations/{org_id}/verify").status_code == 302
+    assert client.post(f"/staff/organizations/{org_id}/verify",
+                       data={"method": "registry_checked"}).status_code == 302
     with database(app) as session:
         assert session.get(Organization, org_id).is_verified
 

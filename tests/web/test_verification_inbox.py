@@ -65,7 +65,7 @@ def test_the_inbox_opens_on_those_awaiting_with_what_staff_decide_on(
     row = html[html.index(f'id="organization-{first}"'):html.index(f'id="organization-{second}"')]
     with database(app) as session:
         registered = session.get(Organization, first).created_at
-    for shown in ("Sicil: 35-0000", "org0@example.org", "Dernek", "Kurucu 000",
+    for shown in ("DERBİS kütük numarası: 35-0000", "org0@example.org", "Dernek", "Kurucu 000",
                   "kurucu0@example.org", page_time(app, registered), "Doğrula"):
         assert shown in row, shown
     assert "Sonraki 000" not in row
@@ -124,7 +124,7 @@ def test_verifying_returns_to_the_same_list_with_the_message(app: Flask, client:
     page = client.get("/staff/organizations?status=awaiting&q=ışık&page=2").get_data(as_text=True)
     action = f"/staff/organizations/{ids[-1]}/verify?status=awaiting&amp;q=%C4%B1%C5%9F%C4%B1k&amp;page=2"
     assert f'action="{action}"' in page
-    response = client.post(action.replace("&amp;", "&"))
+    response = client.post(action.replace("&amp;", "&"), data={"method": "document_seen"})
     assert response.status_code == 302
     assert response.headers["Location"] == \
         "/staff/organizations?status=awaiting&q=%C4%B1%C5%9F%C4%B1k&page=2"
@@ -136,7 +136,8 @@ def test_verifying_returns_to_the_same_list_with_the_message(app: Flask, client:
         assert session.get(Organization, ids[-1]).is_verified
     # The last one of a list: back to the (now empty) awaiting list, not to "all".
     for organization_id in ids[:-1]:
-        client.post(f"/staff/organizations/{organization_id}/verify?status=awaiting")
+        client.post(f"/staff/organizations/{organization_id}/verify?status=awaiting",
+                    data={"method": "document_seen"})
     html = client.get("/staff/organizations?status=awaiting").get_data(as_text=True)
     assert "Doğrulama bekleyen kuruluş yok." in html and _menu_count(html) is None
 

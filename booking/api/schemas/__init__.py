@@ -19,6 +19,7 @@ from booking.api.schemas.places import *  # noqa: F403
 from booking.api.schemas.privacy import *  # noqa: F403
 from booking.api.schemas.problems import *  # noqa: F403
 from booking.api.schemas.quotas import *  # noqa: F403
+from booking.api.schemas.registry import *  # noqa: F403
 from booking.api.schemas.reports import *  # noqa: F403
 from booking.api.schemas.services import *  # noqa: F403
 from booking.api.schemas.types import *  # noqa: F403

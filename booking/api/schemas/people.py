@@ -52,7 +52,12 @@ class OrganizationIn(StrictIn):
     kind: OrganizationKind
     email: Email
     phone: Annotated[str, Length(40), NO_NUL] | None = None
-    registry_number: Annotated[str, Length(64), NO_NUL] | None = None
+    registry_number: Annotated[str, Length(64), NO_NUL] | None = Field(None, description=(
+        "The identifier of the kind: DERBİS kütük numarası for an association (`34-038-123`), "
+        "VGM kayıt numarası for a foundation (digits), MERSİS numarası for a cooperative "
+        "(16 digits); required for these three, optional otherwise. Spaces and dashes are "
+        "accepted and the normal form is stored; a malformed or taken number is 422 on "
+        "`organization.registry_number`."))
 
 
 class RegistrationUserIn(StrictIn):
@@ -81,6 +86,10 @@ class OrganizationOut(Out):
     description: str | None
     is_verified: bool
     verified_at: datetime | None
+    verification_expires_at: datetime | None = Field(description=(
+        "When the latest verification runs out (VERIFICATION_VALID_DAYS after it); from then "
+        "on the organisation's new requests are refused (422 on `organization_id`) until "
+        "staff renew it. Null: verified without a recorded verification, or not verified."))
     created_at: datetime
 
 
