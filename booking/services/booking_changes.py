@@ -147,6 +147,10 @@ def _checked_target(booking: Booking, new_room: Room | None, changes: BookingCha
     )
     errors += check_request_fields(room, target.title, target.attendees, booking.organization,
                                    actor)
+    if (target.kind == BookingKind.GENERAL_ASSEMBLY) != (booking.kind == BookingKind.GENERAL_ASSEMBLY):
+        # A general assembly is a pair of dates (services/general_assembly.py), asked as one.
+        errors.append(FieldError("kind", _l("Genel kurul türü sonradan verilemez ya da kaldırılamaz; "
+                                            "genel kurul iki tarihiyle birlikte istenir.")))
     if target.moved:
         errors += check_times(room, start, end, now, override=actor.is_staff)
     if errors:
