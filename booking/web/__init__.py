@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         bookings,
         checkin,
         errors,
+        general_assembly,
         poster,
         quotas,
         registration,
@@ -44,5 +45,5 @@ def register_blueprints(app: Flask) -> None:
     ui.init_app(app)
     errors.init_app(app)
     for module in (accounts, registration, rooms, bookings, suggestions, staff, admin, quotas,
-                   checkin, poster, waitlist):
+                   checkin, poster, waitlist, general_assembly):
         app.register_blueprint(module.bp)

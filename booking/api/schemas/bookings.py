@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from booking.api.schemas.assemblies import AssemblyOut
 from booking.api.schemas.places import ClosureOut
 from booking.api.schemas.types import (
     MAX_ATTENDEES,
@@ -48,6 +49,9 @@ class BookingOut(Out):
     requires_checkin: bool = Field(
         description="The room requires check-in: unchecked approved bookings become `no_show` "
                     "when the window closes.")
+    assembly: AssemblyOut | None = Field(
+        None, description="A general assembly's date (kind `general_assembly`): the pair and "
+                          "its call text.")
 
 
 class ClosureCreated(Out):
@@ -81,6 +85,11 @@ class BookingCreate(StrictIn):
     organization_id: Id | None = None
     quota_reason: Annotated[str, Length(500), NO_NUL] | None = Field(
         None, description="Staff and admins booking past the organisation's quota say why.")
+    second_start: DateTimeIn | None = Field(
+        None, description="kind `general_assembly` only, and required then: the second date's "
+                          "start, 7–60 days after the first (center's calendar days).")
+    second_end: DateTimeIn | None = Field(
+        None, description="kind `general_assembly`: the second date's end.")
 
 
 class BookingUpdate(StrictIn):
@@ -117,6 +126,14 @@ class SeriesCreated(Out):
     series_id: int
     bookings: list[BookingOut]
     skipped: list[SkippedOut]
+
+
+class AssemblyCreated(Out):
+    assembly: AssemblyOut
+    bookings: list[BookingOut] = Field(description="The first and the second date.")
+    warnings: list[str] = Field(
+        description="What the request was warned of, not refused for: a first date less than "
+                    "15 days away (a call is announced at least 15 days ahead).")
 
 
 class BookingQuery(QueryIn):
