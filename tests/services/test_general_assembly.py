@@ -239,3 +239,22 @@ def test_a_general_assembly_kind_cannot_be_given_or_taken_by_a_change(session, s
                            svc.BookingChanges(kind=BookingKind.GENERAL_ASSEMBLY), NOW)
     assert caught.value.errors[0].field == "kind"
     session.rollback()
+
+
+def test_reports_count_general_assemblies_as_their_own_category(app, session, scene):
+    from booking.services import reports
+    from booking.web.report_csv import summary_csv
+
+    first, second = _approved_pair(session, scene)
+    make_booking(session, scene.room, local(FIRST_DAY + 1, 10), 60, status=S.APPROVED,
+                 organization=scene.org)
+    session.commit()
+    year = first.start_at.astimezone(scene.center.tz).year
+    report = reports.summary(session, scene.admin, year, scene.center.id)
+    counted = 2 if second.start_at.astimezone(scene.center.tz).year == year else 1
+    assert report["general_assemblies"] == counted and report["meetings"] == 1
+    assert report["by_center"][0]["general_assemblies"] == counted
+    assert sum(c["general_assemblies"] for c in report["by_category"]) == counted
+    with app.test_request_context():
+        text = summary_csv(report, [f"M{m}" for m in range(1, 13)])
+    assert f"Genel kurul toplantısı;;;;{counted}" in text
