@@ -124,7 +124,8 @@ def create_pair(session: Session, actor: User, request: Any, now: datetime, book
                                second_booking_id=second.id, created_at=now)
     session.add(assembly)
     session.flush()
-    audit.record(session, actor, "general_assembly", assembly.id, "create", booking_id=first.id,
+    # Not on the dates' own trail: each has its own "create" entry already.
+    audit.record(session, actor, "general_assembly", assembly.id, "create",
                  details={"first_booking_id": first.id, "second_booking_id": second.id}, at=now)
     return booking_service.CreateResult([first, second], assembly=assembly,
                                         warnings=notice_warnings(room, first.start_at, now))
