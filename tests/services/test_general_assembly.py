@@ -258,3 +258,14 @@ def test_reports_count_general_assemblies_as_their_own_category(app, session, sc
     with app.test_request_context():
         text = summary_csv(report, [f"M{m}" for m in range(1, 13)])
     assert f"Genel kurul toplantısı;;;;{counted}" in text
+
+
+def test_the_call_text_is_in_english_on_english_pages(app, session, scene):
+    from booking.i18n import force_language
+
+    _book(session, scene.member, _request(scene))
+    assembly = session.scalar(select(GeneralAssembly))
+    with app.test_request_context(), force_language("en"):
+        text = ga.call_text(assembly).text
+        assert heading_day(assembly.first.start_at.astimezone(scene.center.tz).date()) in text
+    assert "Call to the General Assembly" in text and "if there is no quorum" in text
