@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from booking.i18n.text import one_line
 from booking.models import Booking, BookingKind, BookingStatus, Category, Role, Room, User
 from booking.notifications import events as notify
-from booking.services import audit, feeds, quotas
+from booking.services import assembly_dates, audit, feeds, quotas
 from booking.services.access import (
     CHANGEABLE,
     get_visible_booking,
@@ -83,6 +83,10 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     if booking.start_at <= now:
         raise RuleViolation.single("start", _l("Başlamış bir rezervasyon değiştirilemez."))
     target = _checked_target(booking, new_room, changes, actor, now)
+    if target.moved:  # a general assembly's date keeps its gap to the other (SPEC §9)
+        gap = assembly_dates.move_errors(session, booking, target.room, target.start)
+        if gap:
+            raise RuleViolation(gap)
     status = _status_after(booking, target, actor)
     if target.moved:
         conflicts = find_conflicts(session, target.room, target.start, target.end, [booking.id])
@@ -147,10 +151,7 @@ def _checked_target(booking: Booking, new_room: Room | None, changes: BookingCha
     )
     errors += check_request_fields(room, target.title, target.attendees, booking.organization,
                                    actor)
-    if (target.kind == BookingKind.GENERAL_ASSEMBLY) != (booking.kind == BookingKind.GENERAL_ASSEMBLY):
-        # A general assembly is a pair of dates (services/general_assembly.py), asked as one.
-        errors.append(FieldError("kind", _l("Genel kurul türü sonradan verilemez ya da kaldırılamaz; "
-                                            "genel kurul iki tarihiyle birlikte istenir.")))
+    errors += assembly_dates.kind_errors(booking.kind, target.kind)
     if target.moved:
         errors += check_times(room, start, end, now, override=actor.is_staff)
     if errors:

@@ -26,7 +26,6 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from booking.i18n import force_language
@@ -35,6 +34,7 @@ from booking.models import Booking, BookingKind, BookingStatus, GeneralAssembly,
 from booking.services import audit
 from booking.services import bookings as booking_service
 from booking.services.access import get_visible_booking, require_owner_or_staff
+from booking.services.assembly_dates import ACTIVE, assembly_of, days_between, gap_errors
 from booking.services.booking_steps import hold
 from booking.services.errors import (
     BookingConflict,
@@ -44,22 +44,14 @@ from booking.services.errors import (
     RuleViolation,
 )
 
-MIN_GAP_DAYS = 7
-MAX_GAP_DAYS = 60
 NOTICE_DAYS = 15
 SECOND_FIELDS = {"start": "second_start", "end": "second_end"}
-ACTIVE = (BookingStatus.PENDING, BookingStatus.APPROVED)
 
 
 def is_assembly(request: Any) -> bool:
     """The request is a general assembly's (or names a second date, which only one has)."""
     return str(request.kind) == BookingKind.GENERAL_ASSEMBLY.value \
         or request.second_start is not None or request.second_end is not None
-
-
-def _days_between(first: datetime, second: datetime, room: Room) -> int:
-    tz = room.center.tz
-    return (second.astimezone(tz).date() - first.astimezone(tz).date()).days
 
 
 def _check_pair(session: Session, actor: User, request: Any) -> Room:
@@ -80,13 +72,9 @@ def _check_pair(session: Session, actor: User, request: Any) -> Room:
         errors.append(FieldError("room_id", _l("Salon bulunamadı.")))
     if errors or room is None:
         raise RuleViolation(errors)
-    days = _days_between(request.start, request.second_start, room)
-    if request.second_start <= request.start:
-        raise RuleViolation.single("second_start", _l("İkinci toplantı ilk toplantıdan sonra olmalı."))
-    if not MIN_GAP_DAYS <= days <= MAX_GAP_DAYS:
-        raise RuleViolation.single("second_start", _l(
-            "İkinci toplantı ilkinden %(min)d ile %(max)d gün sonra olmalı (şimdi %(days)d gün).",
-            min=MIN_GAP_DAYS, max=MAX_GAP_DAYS, days=days))
+    gap = gap_errors(room, request.start, request.second_start, "second_start")
+    if gap:
+        raise RuleViolation(gap)
     return room
 
 
@@ -107,7 +95,7 @@ def _book_second(session: Session, actor: User, request: Any, now: datetime, boo
 
 def notice_warnings(room: Room, first_start: datetime, now: datetime) -> list[Any]:
     """The call must be announced 15 days ahead: a first date closer than that is warned of."""
-    days = _days_between(now, first_start, room)
+    days = days_between(now, first_start, room)
     if days >= NOTICE_DAYS:
         return []
     return [_l("İlk toplantıya %(days)d gün var: genel kurul çağrısı toplantıdan en az %(min)d gün "
@@ -129,15 +117,6 @@ def create_pair(session: Session, actor: User, request: Any, now: datetime, book
                  details={"first_booking_id": first.id, "second_booking_id": second.id}, at=now)
     return booking_service.CreateResult([first, second], assembly=assembly,
                                         warnings=notice_warnings(room, first.start_at, now))
-
-
-def assembly_of(session: Session, booking: Booking) -> GeneralAssembly | None:
-    """The assembly a booking is a date of, if it is one."""
-    if booking.kind != BookingKind.GENERAL_ASSEMBLY:
-        return None
-    return session.scalar(select(GeneralAssembly).where(or_(
-        GeneralAssembly.first_booking_id == booking.id,
-        GeneralAssembly.second_booking_id == booking.id)))
 
 
 def follow(session: Session, actor: User, booking: Booking, action: str, reason: str | None,

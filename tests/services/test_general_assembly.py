@@ -269,3 +269,22 @@ def test_the_call_text_is_in_english_on_english_pages(app, session, scene):
         text = ga.call_text(assembly).text
         assert heading_day(assembly.first.start_at.astimezone(scene.center.tz).date()) in text
     assert "Call to the General Assembly" in text and "if there is no quorum" in text
+
+
+def test_moving_either_date_keeps_the_7_to_60_day_gap(session, scene):
+    first, second = _book(session, scene.member, _request(scene)).bookings  # 14 days apart
+
+    def move(booking, days):
+        start = booking.start_at + timedelta(days=days)
+        changes = svc.BookingChanges(start=start, end=start + timedelta(hours=2))
+        return run_in_transaction(session, lambda: svc.change_booking(
+            session, scene.member, booking.id, changes, NOW))
+
+    with pytest.raises(RuleViolation) as caught:
+        move(second, 47)  # 61 days after the first
+    assert caught.value.errors[0].field == "start" and "61 gün" in str(caught.value.errors[0].message)
+    with pytest.raises(RuleViolation):
+        move(first, 8)  # 6 days before the second
+    move(second, 46)  # 60 days
+    move(first, 1)
+    assert (second.start_at - first.start_at).days == 59
