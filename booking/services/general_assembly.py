@@ -28,6 +28,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from booking.database import reads_under_lock
 from booking.i18n import force_language
 from booking.i18n.dates import heading_day, list_clock
 from booking.models import Booking, BookingKind, BookingStatus, GeneralAssembly, Role, Room, User
@@ -127,6 +128,8 @@ def follow(session: Session, actor: User, booking: Booking, action: str, reason:
     if assembly is None:
         return
     other = assembly.second if booking.id == assembly.first_booking_id else assembly.first
+    if reads_under_lock(session):
+        session.refresh(other)  # as it is now: another writer may have decided it meanwhile
     if action == "approve" and other.status == BookingStatus.PENDING:
         booking_service.approve_booking(session, actor, other.id, now)
     elif action == "reject" and other.status == BookingStatus.PENDING:
@@ -155,7 +158,9 @@ def reach_quorum(session: Session, actor: User, booking_id: int, now: datetime) 
         raise NotFound(_l("Bu rezervasyon bir genel kurul toplantısı değil."))
     first, second = assembly.first, assembly.second
     hold(session, first, second.room_id)
-    session.refresh(assembly)
+    if reads_under_lock(session):  # as they are now that both rooms are locked
+        session.refresh(assembly)
+        session.refresh(second)
     if assembly.quorum_reached_at is not None:
         raise InvalidTransition(_l("Toplantı yeter sayısının sağlandığı zaten kaydedildi."))
     if first.status != BookingStatus.APPROVED:
