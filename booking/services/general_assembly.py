@@ -130,8 +130,12 @@ def follow(session: Session, actor: User, booking: Booking, action: str, reason:
     other = assembly.second if booking.id == assembly.first_booking_id else assembly.first
     if reads_under_lock(session):
         session.refresh(other)  # as it is now: another writer may have decided it meanwhile
-    if action == "approve" and other.status == BookingStatus.PENDING:
-        booking_service.approve_booking(session, actor, other.id, now)
+    if action == "approve" and other.status == BookingStatus.PENDING and other.start_at > now:
+        try:
+            booking_service.approve_booking(session, actor, other.id, now)
+        except BookingConflict as exc:  # neither is approved: the caller rolls back
+            raise BookingConflict(_l("Genel kurulun diğer tarihi: %(message)s",
+                                     message=exc.message), exc.conflicts, exc.suggestions) from None
     elif action == "reject" and other.status == BookingStatus.PENDING:
         booking_service.reject_booking(session, actor, other.id, reason or "-", now)
     elif action == "cancel" and other is assembly.second and other.status in ACTIVE \

@@ -288,3 +288,17 @@ def test_moving_either_date_keeps_the_7_to_60_day_gap(session, scene):
     move(second, 46)  # 60 days
     move(first, 1)
     assert (second.start_at - first.start_at).days == 59
+
+
+def test_approving_one_date_when_the_other_is_taken_approves_neither(session, scene):
+    first, second = _book(session, scene.member, _request(scene)).bookings
+    make_booking(session, scene.room, second.start_at, 60, status=S.APPROVED,
+                 organization=scene.other_org, created_by=scene.other_member)
+    session.commit()
+    with pytest.raises(BookingConflict) as caught:
+        run_in_transaction(session, lambda: svc.approve_booking(session, scene.staff, first.id,
+                                                                NOW))
+    assert "diğer tarihi" in str(caught.value.message) and caught.value.conflicts
+    session.refresh(first)
+    session.refresh(second)
+    assert (first.status, second.status) == (S.PENDING, S.PENDING)
