@@ -199,6 +199,9 @@ class BookingForm(_BookingFields):
     count = Integer(_l("Tekrar sayısı"), validators=[Optional()])
     until = Date(_l("Son tarih"), validators=[Optional()])
     skip_conflicts = BooleanField(_l("Çakışan tarihleri atla, kalanları ayır"))
+    second_date = Date(_l("İkinci toplantı tarihi"), validators=[Optional()])
+    second_start_time = Time(_l("İkinci toplantı başlangıç saati"), validators=[Optional()])
+    second_end_time = Time(_l("İkinci toplantı bitiş saati"), validators=[Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:
         """A repetition needs a count or a last date (both fields are optional alone)."""

@@ -16,7 +16,7 @@ from booking.api.registry import operation, page_of_query, reply, write
 from booking.api.services import booking_with_services
 from booking.extensions import db
 from booking.models import Booking, Center, Room, utcnow
-from booking.services import attendance, checkin
+from booking.services import attendance, checkin, general_assembly
 from booking.services import bookings as svc
 from booking.services import series as series_service
 from booking.services.access import get_visible_booking, scope_bookings
@@ -54,13 +54,19 @@ def _visible(booking_id: int) -> Booking:
 @operation("POST", "/bookings", summary="Request a room (once or as a series)", tag="Bookings",
            access="member of a verified organisation (for it); staff of the center, admin "
                   "(for any organisation, or none: an internal booking)",
-           status=201, response=(s.BookingOut, s.SeriesCreated), body=s.BookingCreate, errors=BOOKING_ERRORS)
+           status=201, response=(s.BookingOut, s.SeriesCreated, s.AssemblyCreated),
+           body=s.BookingCreate, errors=BOOKING_ERRORS)
 def create_booking(body: s.BookingCreate) -> Response:
     """Pending unless the room needs no approval or staff book. With
     `recurrence` the answer is `{series_id, bookings, skipped}` (schema
     `SeriesCreated`); a series is booked whole unless `skip_conflicts` asks to
     leave out the occurrences that cannot be booked. A conflict answers 409
-    with `conflicts` and `suggestions`; a broken rule 422 with `errors`."""
+    with `conflicts` and `suggestions`; a broken rule 422 with `errors`.
+    A general assembly (`kind` `general_assembly`, SPEC §9) books its first
+    date and its second (`second_start`, `second_end`: 7–60 days later) together
+    or not at all; the answer is `{assembly, bookings, warnings}` (schema
+    `AssemblyCreated`); a refusal of the second date names `second_start` /
+    `second_end`, or says so in its 409 with suggestions for it."""
     user = require_user()
     tz = _zone_of_room(body.room_id)
     recurrence = None
@@ -75,8 +81,17 @@ def create_booking(body: s.BookingCreate) -> Response:
         is_public=body.is_public, organization_id=body.organization_id, recurrence=recurrence,
         skip_conflicts=body.skip_conflicts, quota_reason=body.quota_reason,
         services=[ServiceRequest(i.item_id, i.quantity, i.note) for i in body.services],
+        second_start=serialize.localize(body.second_start, tz, "second_start")
+        if body.second_start is not None else None,
+        second_end=serialize.localize(body.second_end, tz, "second_end")
+        if body.second_end is not None else None,
     )
     result = write(lambda: svc.create_booking(db.session(), user, request, utcnow()))
+    if result.assembly is not None:
+        return reply(s.AssemblyCreated(
+            assembly=serialize.assembly(result.assembly),
+            bookings=[serialize.booking(b) for b in result.bookings],
+            warnings=[str(w) for w in result.warnings]), 201)
     if result.series is None:
         return reply(booking_with_services(result.bookings[0], asked=bool(body.services)), 201)
     return reply(s.SeriesCreated(
@@ -212,6 +227,23 @@ def check_in(booking_id: int) -> Response:
     _visible(booking_id)
     booking = write(lambda: checkin.check_in(db.session(), user, booking_id, utcnow(), via="api"))
     return reply(serialize.booking(booking))
+
+
+@operation("POST", "/bookings/{booking_id}/quorum-reached",
+           summary="Record a general assembly's quorum", tag="Bookings",
+           access="the owner organisation, staff of the center, admin", response=s.AssemblyOut,
+           errors=BOOKING_ERRORS)
+def quorum_reached(booking_id: int) -> Response:
+    """Toplantı yeter sayısı sağlandı: the first meeting of a general assembly
+    (either date's id) reached its quorum, so its second date is cancelled and
+    its time freed (offered to the waitlist). From the first meeting's start
+    until the second's (else 422, `errors[0].field` = `quorum`); once (409);
+    a booking that is no general assembly's, or another organisation's, 404."""
+    user = require_user()
+    _visible(booking_id)
+    assembly = write(lambda: general_assembly.reach_quorum(db.session(), user, booking_id,
+                                                           utcnow()))
+    return reply(serialize.assembly(assembly))
 
 
 @operation("POST", "/series/{series_id}/cancel", summary="Cancel a series", tag="Bookings",

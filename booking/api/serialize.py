@@ -15,6 +15,7 @@ from booking.models import (
     Booking,
     Center,
     Closure,
+    GeneralAssembly,
     Organization,
     Role,
     Room,
@@ -23,6 +24,7 @@ from booking.models import (
     WaitlistEntry,
     WaitlistState,
 )
+from booking.services import general_assembly
 from booking.services.access import can_view
 from booking.services.intervals import Interval, SkippedOccurrence
 from booking.services.rules import local_instant
@@ -58,6 +60,27 @@ def booking(b: Booking) -> s.BookingOut:
         series_id=b.series_id, offer_expires_at=_in(b.offer_expires_at, tz),
         created_at=_in(b.created_at, tz), updated_at=_in(b.updated_at, tz),
         checked_in_at=_in(b.checked_in_at, tz), requires_checkin=b.room.requires_checkin,
+        assembly=_assembly_of(b),
+    )
+
+
+def _assembly_of(b: Booking) -> s.AssemblyOut | None:
+    found = general_assembly.assembly_of(db.session(), b)
+    return assembly(found) if found is not None else None
+
+
+def _date(b: Booking) -> s.AssemblyDateOut:
+    tz = b.room.center.tz
+    return s.AssemblyDateOut(booking_id=b.id, start=_in(b.start_at, tz), end=_in(b.end_at, tz),
+                             status=b.status)
+
+
+def assembly(a: GeneralAssembly) -> s.AssemblyOut:
+    """A general assembly's pair, with the call text in the answer's language."""
+    return s.AssemblyOut(
+        id=a.id, organization_id=a.organization_id, first=_date(a.first), second=_date(a.second),
+        quorum_reached_at=_in(a.quorum_reached_at, a.first.room.center.tz),
+        call_text=general_assembly.call_text(a).text,
     )
 
 

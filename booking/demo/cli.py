@@ -48,6 +48,8 @@ def seed_demo_command(year: int, seed: int) -> None:
     if result.waitlist:
         w = result.waitlist
         click.echo(f"Bekleme listesi: {w['entries']} kayıt, {w['offers']} açık teklif.")
+    if result.assemblies:
+        click.echo(f"Genel kurul: {result.assemblies['assemblies']} kuruluşun iki tarihli toplantısı.")
     click.echo(f"Demo girişleri (parola: {DEMO_PASSWORD}):")
     for email, what in result.logins:
         click.echo(f"  {email:<40} {what}")

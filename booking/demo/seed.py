@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from booking.demo.assemblies import seed_assemblies
 from booking.demo.checkins import add_checkins
 from booking.demo.city import (
     ADMIN_EMAIL,
@@ -73,6 +74,7 @@ class SeedResult:
     logins: list[tuple[str, str]]
     upcoming: dict[str, int] = field(default_factory=dict)
     waitlist: dict[str, int] = field(default_factory=dict)
+    assemblies: dict[str, int] = field(default_factory=dict)
 
 
 class ForeignData(Exception):
@@ -329,8 +331,9 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     waiting = seed_waitlist(session, now)
     seed_services(session, now)  # catalogues, and items on the coming weeks (SPEC §9)
     seed_verifications(session, now, first_staff_id(session, list(city.staff_by_center.values())))
+    assemblies = seed_assemblies(session, now)  # after the waitlist: it picks its own free time
     if (counts or upcoming) and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the first reports plan with real row counts.
         session.execute(text("ANALYZE bookings"))
     return SeedResult(year, created_city, bool(counts), message, counts, logins, upcoming,
-                      waiting)
+                      waiting, assemblies)

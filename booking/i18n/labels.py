@@ -30,6 +30,7 @@ CATEGORY_LABELS: dict[str, Any] = {
 KIND_LABELS: dict[str, Any] = {
     BookingKind.MEETING: _l("Toplantı"),
     BookingKind.PROGRAM: _l("Program"),
+    BookingKind.GENERAL_ASSEMBLY: _l("Genel kurul"),
 }
 
 STATUS_LABELS: dict[str, Any] = {

@@ -1,4 +1,5 @@
 """Typed SQLAlchemy 2.x models, one module per part of the domain."""
+from booking.models.assemblies import GeneralAssembly
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.bookings import (
     ALLOWED_TRANSITIONS,
@@ -62,6 +63,7 @@ __all__ = [
     "DeletionState",
     "DestructionRecord",
     "FeedToken",
+    "GeneralAssembly",
     "Invitation",
     "NoticeAcknowledgement",
     "Organization",

@@ -72,6 +72,8 @@ class BookingKind(enum.StrEnum):
     MEETING = "meeting"
     # Co-organised with the municipality.
     PROGRAM = "program"
+    # Genel kurul (SPEC §9): always a pair, first and second date (models/assemblies.py).
+    GENERAL_ASSEMBLY = "general_assembly"
 
 
 class Category(enum.StrEnum):

@@ -25,7 +25,7 @@ from booking.models import (
     User,
 )
 from booking.notifications import events as notify
-from booking.services import audit, booking_services, feeds, quotas
+from booking.services import assembly_dates, audit, booking_services, feeds, quotas
 from booking.services.access import (
     CHANGEABLE,
     get_visible_booking,
@@ -92,6 +92,10 @@ def change_booking(session: Session, actor: User, booking_id: int, changes: Book
     if booking.start_at <= now:
         raise RuleViolation.single("start", _l("Başlamış bir rezervasyon değiştirilemez."))
     target = _checked_target(booking, new_room, changes, actor, now)
+    if target.moved:  # a general assembly's date keeps its gap to the other (SPEC §9)
+        gap = assembly_dates.move_errors(session, booking, target.room, target.start)
+        if gap:
+            raise RuleViolation(gap)
     status = _status_after(booking, target, actor)
     if target.moved:
         conflicts = find_conflicts(session, target.room, target.start, target.end, [booking.id])
@@ -159,6 +163,7 @@ def _checked_target(booking: Booking, new_room: Room | None, changes: BookingCha
     )
     errors += check_request_fields(room, target.title, target.attendees, booking.organization,
                                    actor)
+    errors += assembly_dates.kind_errors(booking.kind, target.kind)
     if target.moved:
         errors += check_times(room, start, end, now, override=actor.is_staff)
     if errors:

@@ -31,6 +31,7 @@ from booking.models import (
 )
 from booking.notifications import events as notify
 from booking.services import audit, booking_services, quotas
+from booking.services import general_assembly as assembly
 from booking.services.access import (
     get_visible_booking,
     manages_center,
@@ -84,6 +85,9 @@ class BookingRequest:
     quota_reason: str | None = None
     # Services with the booking (SPEC §9, booking_services.py).
     services: list[booking_services.ServiceRequest] = field(default_factory=list)
+    # A general assembly's second date (SPEC §9, services/general_assembly.py).
+    second_start: datetime | None = None
+    second_end: datetime | None = None
 
 
 @dataclass
@@ -91,6 +95,9 @@ class CreateResult:
     bookings: list[Booking]
     series: BookingSeries | None = None
     skipped: list[SkippedOccurrence] = field(default_factory=list)
+    # A general assembly's pair (models/assemblies.py) and what its request was warned of.
+    assembly: Any = None
+    warnings: list[Any] = field(default_factory=list)
 
 
 # --- create ----------------------------------------------------------------
@@ -193,7 +200,15 @@ def create_booking(session: Session, actor: User, request: BookingRequest,
                    now: datetime) -> CreateResult:
     """Book a room once or as a series. Pending unless the room needs no
     approval or staff/an admin books; a series is all-or-nothing unless
-    ``skip_conflicts`` asks to leave out the occurrences that cannot be booked."""
+    ``skip_conflicts`` asks to leave out the occurrences that cannot be booked.
+    A general assembly books its two dates together (general_assembly.py)."""
+    if assembly.is_assembly(request):
+        return assembly.create_pair(session, actor, request, now, book=_create)
+    return _create(session, actor, request, now)
+
+
+def _create(session: Session, actor: User, request: BookingRequest, now: datetime) -> CreateResult:
+    """One booking, or a series."""
     room, organization, kind, category = _checked_request(session, actor, request, now)
     status = BookingStatus.APPROVED if (actor.is_staff or not room.requires_approval) \
         else BookingStatus.PENDING
@@ -281,7 +296,9 @@ def approve_booking(session: Session, actor: User, booking_id: int, now: datetim
     audit.record(session, actor, "booking", booking.id, "approve", booking_id=booking.id,
                  from_status=previous.value, to_status=booking.status.value, at=now)
     notify.on_status_changed(session, booking, previous, now)
-    return Approval(booking, reject_overlapping_pending(session, booking, actor, now))
+    approval = Approval(booking, reject_overlapping_pending(session, booking, actor, now))
+    assembly.follow(session, actor, booking, "approve", None, now)  # its other date too
+    return approval
 
 
 def reject_booking(session: Session, actor: User, booking_id: int, reason: str | None,
@@ -298,6 +315,7 @@ def reject_booking(session: Session, actor: User, booking_id: int, reason: str |
                  at=now)
     notify.on_status_changed(session, booking, previous, now)
     offer_freed_booking(session, booking, now)
+    assembly.follow(session, actor, booking, "reject", cleaned, now)  # its other date too
     return booking
 
 
@@ -317,6 +335,7 @@ def cancel_loaded(session: Session, actor: User, booking: Booking, reason: str |
                  from_status=previous.value, to_status=booking.status.value, reason=reason, at=now)
     notify.on_status_changed(session, booking, previous, now)
     offer_freed_booking(session, booking, now)  # the waitlist may take the freed time
+    assembly.follow(session, actor, booking, "cancel", reason, now)  # a first date: the second too
     return booking
 
 

@@ -132,6 +132,8 @@ def _local_month(scope: Scope, year: int) -> ColumnElement[int]:
 class Counts(TypedDict):
     meetings: int
     programs: int
+    # General assemblies (genel kurul, SPEC §9): each date held, a category of its own.
+    general_assemblies: int
     attendees: int
 
 
@@ -164,12 +166,14 @@ class Summary(Counts):
 
 
 def _empty_counts() -> Counts:
-    return {"meetings": 0, "programs": 0, "attendees": 0}
+    return {"meetings": 0, "programs": 0, "general_assemblies": 0, "attendees": 0}
 
 
 def _add(target: Counts, kind: BookingKind, count: int, attendees: int) -> None:
     if kind == BookingKind.MEETING:
         target["meetings"] += count
+    elif kind == BookingKind.GENERAL_ASSEMBLY:
+        target["general_assemblies"] += count
     else:
         target["programs"] += count
     target["attendees"] += attendees

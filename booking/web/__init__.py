@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         bookings,
         checkin,
         errors,
+        general_assembly,
         poster,
         quotas,
         registration,
@@ -49,5 +50,5 @@ def register_blueprints(app: Flask) -> None:
     ui.init_app(app)
     errors.init_app(app)
     for module in (accounts, registration, rooms, bookings, suggestions, staff, admin, quotas,
-                   checkin, poster, waitlist, services):
+                   checkin, poster, waitlist, services, general_assembly):
         app.register_blueprint(module.bp)

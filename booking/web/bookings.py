@@ -50,6 +50,7 @@ from booking.services.errors import (
 )
 from booking.services.recurrence import Recurrence, expand
 from booking.services.rules import wall_clock
+from booking.web import general_assembly as assembly_pages
 from booking.web import service_fields
 from booking.web.booking_history import describe_changes
 from booking.web.booking_links import (
@@ -71,6 +72,7 @@ FIELD_ALIASES = {
     "recurrence": "freq", "recurrence.freq": "freq", "recurrence.interval": "interval",
     "recurrence.count": "count", "recurrence.until": "until",
     "recurrence.byweekday": "byweekday",
+    **assembly_pages.FIELD_ALIASES,
 }
 INTERNAL = 0  # the organisation choice "none": an internal booking by staff
 LIST_LIMIT = 100  # rows per list on the bookings page
@@ -231,11 +233,15 @@ def create_from_form(form: BookingForm, room: Room) -> booking_service.CreateRes
         quota_reason=form.quota_reason.data if current_user.is_staff else None,
         services=service_fields.requested(),
     )
+    req.second_start, req.second_end = assembly_pages.second_date(form, room)
     return booking_service.create_booking(db.session(), current_user, req, now())
 
 
 def after_create(result: booking_service.CreateResult) -> Any:
     first = result.bookings[0]
+    if result.assembly is not None:
+        assembly_pages.flash_result(result)
+        return redirect(url_for("bookings.detail", booking_id=first.id))
     if first.status == BookingStatus.APPROVED:
         message = ngettext("Rezervasyon onaylandı.", "%(num)d rezervasyon onaylandı.",
                            len(result.bookings))
@@ -303,7 +309,8 @@ def detail(booking_id: int) -> str:
                            and may_change(current_user, booking), cancel_form=ReasonForm(),
                            is_staff=manages_center(current_user, booking.room.center_id),
                            checkin=checkin_view(booking, now()),
-                           service_items=items_of(db.session(), booking, live=False))
+                           service_items=items_of(db.session(), booking, live=False),
+                           assembly=assembly_pages.assembly_view(booking, now()))
 
 
 @bp.route("/bookings/<int:booking_id>/edit", methods=["GET", "POST"])

@@ -66,6 +66,7 @@ def summary_rows(report: Summary, month_names: list[str]) -> Iterator[list[Any]]
     for category in report["by_category"]:
         yield [_("Kategori"), label(CATEGORY_LABELS, category["category"]), category["meetings"],
                category["programs"], category["attendees"]]
+    yield [_("Genel kurul toplantısı"), "", "", "", report["general_assemblies"]]
     yield [_("Beklenen katılımcı"), "", "", "", report["expected_attendees"]]
     yield [_("Katılımı kaydedilen etkinlik"), "", "", "", report["attendance_recorded"]]
     yield [_("Gelinmeyen rezervasyon"), "", "", "", report["no_shows"]]

@@ -23,10 +23,12 @@ from booking.extensions import db
 from booking.models import (
     AuditEntry,
     Booking,
+    BookingKind,
     BookingSeries,
     BookingStatus,
     Center,
     Closure,
+    GeneralAssembly,
     Organization,
     OrganizationKind,
     OrganizationVerification,
@@ -451,3 +453,23 @@ def test_the_demo_organisations_carry_identifiers_and_some_verifications_are_due
     assert 1 <= due < len(verified) // 5
     # None has run out: the demo's own requests go through the rules.
     assert all(o.verification_expires_at > now for o in verified)
+
+
+def test_the_demo_has_two_general_assemblies_with_both_dates(runner, session, database_url,
+                                                            demo_copies, tmp_path_factory):
+    """Two associations call their genel kurul in the coming weeks: one pair
+    approved, one waiting in the staff queue; the second dates 14 days later,
+    nothing of it in the report year (SPEC §9)."""
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    assemblies = session.scalars(select(GeneralAssembly).order_by(GeneralAssembly.id)).all()
+    assert len(assemblies) == 2
+    assert [a.first.status for a in assemblies] == [BookingStatus.APPROVED, BookingStatus.PENDING]
+    now = datetime.now(UTC)
+    for assembly in assemblies:
+        first, second = assembly.first, assembly.second
+        assert first.kind == second.kind == BookingKind.GENERAL_ASSEMBLY
+        assert second.start_at - first.start_at == timedelta(days=14)
+        assert first.start_at > now + timedelta(days=15) and second.status == first.status
+        assert first.organization.is_verified and first.organization_id == assembly.organization_id
+    _check_every_rule(session)

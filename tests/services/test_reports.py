@@ -68,7 +68,8 @@ def test_a_booking_counts_in_the_year_and_month_of_its_local_start(session, admi
     assert totals(year_2025) == (1, 0, 5)
     months_2024 = {m["month"]: m["meetings"] for m in year_2024["by_month"]}
     assert months_2024 == {1: 1, 2: 0, 3: 0, 4: 1, **dict.fromkeys(range(5, 13), 0)}
-    assert year_2025["by_month"][0] == {"month": 1, "meetings": 1, "programs": 0, "attendees": 5}
+    assert year_2025["by_month"][0] == {"month": 1, "meetings": 1, "programs": 0, "general_assemblies": 0,
+                                        "attendees": 5}
 
 
 def test_centers_in_different_zones_each_use_their_own_local_year(session, admin):
@@ -100,14 +101,16 @@ def test_programs_and_meetings_are_counted_apart_by_center_month_and_category(se
 
     report = reports.summary(session, admin, 2024)
     assert totals(report) == (2, 1, 112)
-    assert report["by_month"][4] == {"month": 5, "meetings": 2, "programs": 1, "attendees": 112}
+    assert report["by_month"][4] == {"month": 5, "meetings": 2, "programs": 1,
+                                    "general_assemblies": 0, "attendees": 112}
     categories = {c["category"]: c for c in report["by_category"]}
     assert categories["youth"] == {"category": "youth", "meetings": 1, "programs": 1,
-                                   "attendees": 92}
+                                   "general_assemblies": 0, "attendees": 92}
     assert categories["women"]["meetings"] == 1 and categories["women"]["programs"] == 0
     assert [c["category"] for c in report["by_category"]] == [c.value for c in Category]
     assert report["by_center"] == [{"center_id": room.center_id, "name": room.center.name,
-                                    "meetings": 2, "programs": 1, "attendees": 112}]
+                                    "meetings": 2, "programs": 1, "general_assemblies": 0,
+                                    "attendees": 112}]
 
 
 def test_attendees_sum_only_recorded_attendance(session, admin):

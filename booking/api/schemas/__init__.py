@@ -9,6 +9,7 @@ is checked for NUL characters and length, every number for its range, and
 every datetime for a sane year, so no input reaches the database that it
 could refuse with an error of its own.
 """
+from booking.api.schemas.assemblies import *  # noqa: F403
 from booking.api.schemas.availability import *  # noqa: F403
 from booking.api.schemas.bookings import *  # noqa: F403
 from booking.api.schemas.feeds import *  # noqa: F403

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from booking.api.schemas.assemblies import AssemblyOut
 from booking.api.schemas.places import ClosureOut
 from booking.api.schemas.services import BookingServiceOut, ServiceRequestIn
 from booking.api.schemas.types import (
@@ -53,6 +54,9 @@ class BookingOut(Out):
         None, description="What the booking asked of its center's catalogue and what was "
                           "promised: in the answers of POST /bookings and GET /bookings/{id}; "
                           "null in lists.")
+    assembly: AssemblyOut | None = Field(
+        None, description="A general assembly's date (kind `general_assembly`): the pair and "
+                          "its call text.")
 
 
 class ClosureCreated(Out):
@@ -90,6 +94,11 @@ class BookingCreate(StrictIn):
         default_factory=list, max_length=50,
         description="Services of the room's center's catalogue (GET /centers/{id}/services), "
                     "each item once; each occurrence of a series gets them.")
+    second_start: DateTimeIn | None = Field(
+        None, description="kind `general_assembly` only, and required then: the second date's "
+                          "start, 7–60 days after the first (center's calendar days).")
+    second_end: DateTimeIn | None = Field(
+        None, description="kind `general_assembly`: the second date's end.")
 
 
 class BookingUpdate(StrictIn):
@@ -126,6 +135,14 @@ class SeriesCreated(Out):
     series_id: int
     bookings: list[BookingOut]
     skipped: list[SkippedOut]
+
+
+class AssemblyCreated(Out):
+    assembly: AssemblyOut
+    bookings: list[BookingOut] = Field(description="The first and the second date.")
+    warnings: list[str] = Field(
+        description="What the request was warned of, not refused for: a first date less than "
+                    "15 days away (a call is announced at least 15 days ahead).")
 
 
 class BookingQuery(QueryIn):

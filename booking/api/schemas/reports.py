@@ -18,6 +18,8 @@ class ReportQuery(QueryIn):
 class Counts(Out):
     meetings: int
     programs: int
+    general_assemblies: int = Field(description="General assemblies (genel kurul): each date "
+                                                "held counts once.")
     attendees: int
 
 
@@ -49,6 +51,8 @@ class ReportOut(Out):
     year: int
     meetings: int
     programs: int
+    general_assemblies: int = Field(description="General assemblies (genel kurul, kind "
+                                                "`general_assembly`): each date held counts once.")
     attendees: int = Field(description="The sum of recorded actual attendance.")
     expected_attendees: int
     attendance_recorded: int
