@@ -163,7 +163,7 @@ def validation_message(error: Any) -> str:
     if kind == "too_short":
         return _("En az %(n)s öğe olmalı.", n=ctx.get("min_length"))
     if kind in ("enum", "literal_error"):
-        return _("Geçerli değerler: %(values)s", values=ctx.get("expected", ""))
+        return _("Geçerli değerler: %(values)s", values=_alternatives(str(ctx.get("expected", ""))))
     if kind == "string_pattern_mismatch":
         return _("Biçimi geçersiz.")
     if kind.startswith("datetime_"):
@@ -338,3 +338,11 @@ def register(bp: Any) -> None:
         bp.register_error_handler(exc_type, handle_domain)
     for refusal in (IntegrityError, DataError, OperationalError):
         bp.register_error_handler(refusal, handle_database)
+
+
+def _alternatives(expected: str) -> str:
+    """Pydantic's "'a', 'b' or 'c'" with the reader's word for "or"."""
+    head, separator, last = expected.rpartition(" or ")
+    if not separator:
+        return expected
+    return _("%(values)s veya %(last)s", values=head, last=last)
