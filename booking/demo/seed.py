@@ -31,6 +31,7 @@ from booking.demo.city import (
     slug,
 )
 from booking.demo.members import add_people, member_logins
+from booking.demo.privacy import seed_notice
 from booking.demo.registry import first_staff_id, seed_verifications
 from booking.demo.schedule import RoomSlot, YearPlan, plan_upcoming, plan_year, upcoming_window
 from booking.demo.services import seed_services
@@ -332,6 +333,7 @@ def seed_demo(session: Session, year: int = 2024, seed: int = 1,
     seed_services(session, now)  # catalogues, and items on the coming weeks (SPEC §9)
     seed_verifications(session, now, first_staff_id(session, list(city.staff_by_center.values())))
     assemblies = seed_assemblies(session, now)  # after the waitlist: it picks its own free time
+    seed_notice(session, session.get(User, city.admin_id), now)  # aydınlatma metni (SPEC §10)
     if (counts or upcoming) and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the first reports plan with real row counts.
         session.execute(text("ANALYZE bookings"))

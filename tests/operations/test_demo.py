@@ -473,3 +473,26 @@ def test_the_demo_has_two_general_assemblies_with_both_dates(runner, session, da
         assert first.start_at > now + timedelta(days=15) and second.status == first.status
         assert first.organization.is_verified and first.organization_id == assembly.organization_id
     _check_every_rule(session)
+
+
+def test_the_demo_publishes_a_privacy_notice_its_people_have_acknowledged(
+        runner, session, database_url, demo_copies, tmp_path_factory):
+    """SPEC §10: the demo municipality's aydınlatma metni (Turkish and
+    English, naming the special category of membership and the rights of
+    art. 11) is published once, acknowledged by every demo person, so the
+    printed logins reach their pages while a new registration must acknowledge."""
+    from booking.models import NoticeAcknowledgement, PrivacyNotice, User
+    from booking.services import privacy_notice
+
+    session.commit()
+    _seeded_year(runner, session, database_url, demo_copies, tmp_path_factory)
+    [notice] = session.scalars(select(PrivacyNotice)).all()
+    assert notice.version == 1 and "KVKK m. 6" in notice.text_tr and "art. 11" in notice.text_en
+    assert len(privacy_notice.paragraphs(notice.text_tr)) == 6
+    people = session.scalar(select(func.count()).select_from(User).where(User.is_active))
+    acknowledged = session.scalar(select(func.count()).select_from(NoticeAcknowledgement).where(
+        NoticeAcknowledgement.notice_id == notice.id))
+    assert acknowledged == people
+    _seed(runner)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(PrivacyNotice)) == 1
