@@ -232,7 +232,7 @@ def test_a_members_first_week_in_english_by_keyboard(page: Page, live: Live,
     expect(page.locator("#tl-live")).to_have_text(
         f"{page_day(live.app, start.date(), 'EEEE', 'en')} 10:00–11:00 selected")
     _enter(page)
-    expect(page.get_by_label("Start time")).to_have_value("10:00")
+    expect(page.get_by_label("Start time", exact=True)).to_have_value("10:00")
     page.get_by_label("Title", exact=True).focus()
     page.keyboard.type("Sailing club meeting")
     page.get_by_label("Expected number of attendees").focus()

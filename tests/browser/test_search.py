@@ -28,9 +28,9 @@ def scene(live: Live) -> Scene:
 def test_search_then_request_the_best_fit_room(page: Page, live: Live, scene: Scene) -> None:
     start = ahead(4, 10)
     page.goto("/ara")
-    page.get_by_label("Tarih").fill(start.date().isoformat())
-    page.get_by_label("Başlangıç saati").fill("10:00")
-    page.get_by_label("Bitiş saati").fill("12:00")
+    page.get_by_label("Tarih", exact=True).fill(start.date().isoformat())
+    page.get_by_label("Başlangıç saati", exact=True).fill("10:00")
+    page.get_by_label("Bitiş saati", exact=True).fill("12:00")
     page.get_by_label("Katılımcı sayısı").fill("14")
     page.get_by_label("Projeksiyon").check()
     page.get_by_role("button", name="Boş salon ara").click()

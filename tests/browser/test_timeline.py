@@ -82,8 +82,8 @@ def test_a_start_and_length_picked_by_keyboard_open_the_filled_in_form(
     expect(mark).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Tarih", exact=True)).to_have_value(day.date().isoformat())
-    expect(page.get_by_label("Başlangıç saati")).to_have_value("14:00")
-    expect(page.get_by_label("Bitiş saati")).to_have_value("16:00")
+    expect(page.get_by_label("Başlangıç saati", exact=True)).to_have_value("14:00")
+    expect(page.get_by_label("Bitiş saati", exact=True)).to_have_value("16:00")
     expect(page.get_by_label("Salon", exact=True)).to_have_value(str(scene.room.id))
 
 
@@ -127,8 +127,8 @@ def test_a_start_and_length_dragged_with_the_mouse_open_the_filled_in_form(
     for minute in range(14 * 60 + 20, 16 * 60 + 1, 20):
         page.mouse.move(x, y(minute))
     page.mouse.up()
-    expect(page.get_by_label("Başlangıç saati")).to_have_value("14:00")
-    expect(page.get_by_label("Bitiş saati")).to_have_value("16:00")
+    expect(page.get_by_label("Başlangıç saati", exact=True)).to_have_value("14:00")
+    expect(page.get_by_label("Bitiş saati", exact=True)).to_have_value("16:00")
     expect(page.get_by_label("Tarih", exact=True)).to_have_value(day.date().isoformat())
 
 

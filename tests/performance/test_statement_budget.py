@@ -28,12 +28,16 @@ from tests.support.api import Api, at, iso
 # SQLite has no row lock but inserts the messages one by one. And the quota
 # rules that apply (one query; a center with quotas adds the lock and the counts).
 CREATE_BUDGET = 9
-APPROVE_BUDGET = 20
+# Approving also reads the booking's services twice (the stock check, then the
+# items following the new status: services/booking_services.py) and a general
+# assembly's pair (services/general_assembly.py); one read of the services would do.
+APPROVE_BUDGET = 22
 # Cancelling, like every change of a booking, first locks the booking's room and
 # reads the booking again (PostgreSQL), so that two changes of one booking
 # cannot both start from the same status (tests/test_engine_concurrency.py).
-# And one look-up of the room's waitlist, which may take the freed time (SPEC §8).
-CANCEL_BUDGET = 14
+# And one look-up of the room's waitlist, which may take the freed time (SPEC §8),
+# and one of the booking's services, cancelled with it (SPEC §9).
+CANCEL_BUDGET = 15
 
 
 @contextmanager
