@@ -87,7 +87,7 @@ class Planner:
 
     def add_leave(self, today: date) -> None:
         """Administrative leave (idari izin) on the next bridge day, may be past the window."""
-        days = [d for y in (today.year, today.year + 1) for d in bridge_days(y) if d > today]
+        days = [d for y in range(today.year, today.year + 3) for d in bridge_days(y) if d > today]
         for (center_id, rooms), day in itertools.product(self._centers().items(), days[:1]):
             self._close(center_id, rooms, None, day, 0, DAY, LEAVE_REASON, LEAVE_SOURCE)
 

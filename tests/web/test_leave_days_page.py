@@ -62,6 +62,9 @@ def test_a_suggested_bridge_day_is_added_with_one_button(app: Flask, client: Fla
     today = ahead(0, 0).date()
     upcoming = [d for y in (today.year, today.year + 1) for d in leave_days.bridge_days(y)
                 if d >= today]
+    if not upcoming:  # a year can have none (2028): then the page suggests none
+        assert "Köprü günleri" not in html
+        return
     assert "Köprü günleri" in html and f'value="{upcoming[0].isoformat()}"' in html
     client.post("/admin/holidays/leave", data={"first_day": upcoming[0].isoformat()})
     html = client.get("/admin/holidays").get_data(as_text=True)
