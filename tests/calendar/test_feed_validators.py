@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from booking.models import Booking, BookingStatus, Role, utcnow
 from booking.services.booking_changes import BookingChanges, change_booking
@@ -19,6 +20,16 @@ IST = ZoneInfo("Europe/Istanbul")
 def _at(days: int, hour: int = 18) -> datetime:
     day = datetime.now(IST).date() + timedelta(days=days)
     return datetime.combine(day, time(hour), tzinfo=IST).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _midday():
+    """A feed's Last-Modified is never before the start of the UTC day (its
+    window starts today), and these tests stamp changes hours ago: they run at
+    noon, or in the first hours after midnight every stamp would be that start."""
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon.timestamp(), tick=True):
+        yield
 
 
 @pytest.fixture
